@@ -1,0 +1,80 @@
+//! The repair stages, one module each, and the order the pipeline runs them in.
+//!
+//! Damage is applied in layers (annotation, script conversion, encoding, byte shift, folding,
+//! HTML leaks); the stages take them off in reverse. Every stage reads the current text and
+//! proposes [`Replacement`]s; the pipeline applies them and logs one [`crate::Edit`] each.
+
+pub mod byteshift;
+pub mod decode;
+pub mod html;
+pub mod mojibake;
+pub mod pinyin;
+pub mod punct;
+pub mod script;
+
+use crate::edit::{Edit, StageKind};
+use crate::options::{Options, ScriptDecision};
+use crate::scan::Flags;
+use crate::text::Replacement;
+
+/// What the stages learn about a document while it passes through them.
+#[derive(Debug)]
+pub struct Doc<'a> {
+    /// The user's options.
+    pub opts: &'a Options,
+    /// What the first scan saw.
+    pub flags: Flags,
+    /// Annotations removed by the pinyin stage (converter evidence).
+    pub pinyin_removed: usize,
+    /// Spans realigned by the byte-shift stage (converter evidence).
+    pub shifts_repaired: usize,
+    /// Mojibake runs repaired.
+    pub mojibake_repaired: usize,
+    /// The script stage's decision.
+    pub script: ScriptDecision,
+}
+
+impl<'a> Doc<'a> {
+    /// Starts the state of one document.
+    pub fn new(opts: &'a Options, flags: Flags, _text: &str) -> Self {
+        Doc { opts, flags, pinyin_removed: 0, shifts_repaired: 0, mojibake_repaired: 0, script: ScriptDecision::None }
+    }
+
+    /// How damaged the input looked, from 0 to 1: the share of input characters touched by repair
+    /// stages (script and punctuation normalisation excluded), with replacement characters and
+    /// `锟斤拷` runs counted as damage, squashed so that 20 % damage reads as ~1.
+    pub fn garble(&self, input: &str, edits: &[Edit]) -> f32 {
+        let total = input.chars().count().max(1) as f32;
+        let mut damaged = 0usize;
+        for e in edits {
+            if matches!(e.stage, StageKind::Script | StageKind::Punct) {
+                continue;
+            }
+            damaged += e.before.chars().count().max(1);
+        }
+        damaged += input.chars().filter(|&c| c == '\u{FFFD}').count();
+        damaged += input.matches("锟斤拷").count() * 3;
+        let x = damaged as f32 / total;
+        (1.0 - (-x * 12.0).exp()).clamp(0.0, 1.0)
+    }
+}
+
+/// One repair stage.
+pub trait Stage: Sync {
+    /// Which stage this is.
+    fn kind(&self) -> StageKind;
+    /// Whether the stage has anything to do for this document and these options.
+    fn enabled(&self, doc: &Doc<'_>) -> bool;
+    /// Proposes replacements on `text`, in `text`'s byte offsets, sorted and non-overlapping.
+    fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>);
+}
+
+/// The stages in the order they run: the reverse of the order damage is applied in.
+pub static PIPELINE: [&dyn Stage; 6] = [
+    &mojibake::Mojibake,
+    &byteshift::ByteShift,
+    &pinyin::Pinyin,
+    &html::Html,
+    &script::Script,
+    &punct::Punct,
+];

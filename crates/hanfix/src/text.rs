@@ -1,0 +1,242 @@
+//! Text that remembers where every byte came from.
+//!
+//! Each stage proposes [`Replacement`]s in the coordinates of the text it saw; [`Tracked::apply`]
+//! rewrites the text and keeps a sorted list of edited regions, so any current offset maps back to
+//! the original input. Outside edited regions offsets shift by a constant; inside one, a position
+//! maps to the region's start (left bias) or end (right bias).
+
+use std::borrow::Cow;
+
+use crate::edit::{Edit, StageKind};
+
+/// A change a stage proposes, in the coordinates of the text the stage saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    /// Start byte offset (inclusive) in the stage's input.
+    pub start: usize,
+    /// End byte offset (exclusive) in the stage's input.
+    pub end: usize,
+    /// The replacement text.
+    pub text: String,
+    /// Confidence from 0 to 1.
+    pub confidence: f32,
+    /// Why the stage made the change.
+    pub reason: Cow<'static, str>,
+}
+
+impl Replacement {
+    /// A replacement with a static reason.
+    pub fn new(start: usize, end: usize, text: impl Into<String>, confidence: f32, reason: &'static str) -> Self {
+        Replacement { start, end, text: text.into(), confidence, reason: Cow::Borrowed(reason) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Region {
+    cur_start: usize,
+    cur_end: usize,
+    orig_start: usize,
+    orig_end: usize,
+}
+
+/// The text under repair plus its alignment with the original input.
+#[derive(Debug, Clone, Default)]
+pub struct Tracked {
+    text: String,
+    regions: Vec<Region>,
+}
+
+impl Tracked {
+    /// Starts tracking `text`; current and original offsets coincide.
+    pub fn new(text: String) -> Self {
+        Tracked { text, regions: Vec::new() }
+    }
+
+    /// The current text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Gives the current text away.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// Maps a current offset to the original input, leaning to the start of an edited region.
+    pub fn orig_start(&self, pos: usize) -> usize {
+        self.map(pos, false)
+    }
+
+    /// Maps a current offset to the original input, leaning to the end of an edited region.
+    pub fn orig_end(&self, pos: usize) -> usize {
+        self.map(pos, true)
+    }
+
+    fn map(&self, pos: usize, right: bool) -> usize {
+        let idx = self.regions.partition_point(|r| r.cur_start <= pos);
+        if idx == 0 {
+            return pos;
+        }
+        let r = self.regions[idx - 1];
+        if pos >= r.cur_end {
+            // At an empty (deleted) region a start position belongs after the deleted text and an
+            // end position before it.
+            if pos == r.cur_end && r.cur_start == r.cur_end && right {
+                return r.orig_start;
+            }
+            r.orig_end + (pos - r.cur_end)
+        } else if pos == r.cur_start || !right {
+            r.orig_start
+        } else {
+            r.orig_end
+        }
+    }
+
+    /// Applies `reps` (sorted by start, non-overlapping; overlapping ones are dropped) made by
+    /// `stage`, and appends one [`Edit`] per applied replacement to `edits`.
+    pub fn apply(&mut self, stage: StageKind, reps: &mut Vec<Replacement>, edits: &mut Vec<Edit>) {
+        if reps.is_empty() {
+            return;
+        }
+        reps.sort_by_key(|r| (r.start, r.end));
+        let old = std::mem::take(&mut self.text);
+        let mut text = String::with_capacity(old.len() + old.len() / 8);
+        let mut regions: Vec<Region> = Vec::with_capacity(self.regions.len() + reps.len());
+        let mut ri = 0; // next old region
+        let mut copied = 0; // old offset copied so far
+        let mut delta: isize = 0;
+        for rep in reps.drain(..) {
+            if rep.start < copied || rep.end < rep.start || rep.end > old.len() || !old.is_char_boundary(rep.start) || !old.is_char_boundary(rep.end) {
+                continue;
+            }
+            let (a, b) = (rep.start, rep.end);
+            // Old regions wholly before the replacement keep their place, shifted.
+            while ri < self.regions.len() {
+                let r = self.regions[ri];
+                let before = r.cur_end <= a && !(r.cur_start == r.cur_end && r.cur_start == a && a < b);
+                if !before {
+                    break;
+                }
+                regions.push(shift(r, delta));
+                ri += 1;
+            }
+            // Absorb regions that overlap [a, b).
+            let (mut ua, mut ub) = (a, b);
+            while ri < self.regions.len() {
+                let r = self.regions[ri];
+                let overlaps = (r.cur_start < b && r.cur_end > a) || (r.cur_start >= a && r.cur_start < b) || (a == b && r.cur_start < a && r.cur_end > a);
+                if !overlaps {
+                    break;
+                }
+                ua = ua.min(r.cur_start);
+                ub = ub.max(r.cur_end);
+                ri += 1;
+            }
+            let orig_start = self.map(ua, false);
+            let orig_end = self.map(ub, true);
+            edits.push(Edit {
+                start: self.map(a, false),
+                end: self.map(b, true),
+                stage,
+                before: old[a..b].to_owned(),
+                after: rep.text.clone(),
+                confidence: rep.confidence,
+                reason: rep.reason,
+            });
+            // A region absorbed from before `a` was already partly copied; unite carefully.
+            let new_start = (ua as isize + delta) as usize;
+            text.push_str(&old[copied..a]);
+            text.push_str(&rep.text);
+            copied = b;
+            delta += rep.text.len() as isize - (b - a) as isize;
+            let new_end = (ub as isize + delta) as usize;
+            if ub > b {
+                // The absorbed region extends past the replacement: copy its tail now.
+                text.push_str(&old[b..ub]);
+                copied = ub;
+            }
+            let region = Region { cur_start: new_start, cur_end: new_end, orig_start, orig_end };
+            match regions.last_mut() {
+                Some(last) if last.cur_end >= region.cur_start => {
+                    last.cur_end = last.cur_end.max(region.cur_end);
+                    last.orig_end = last.orig_end.max(region.orig_end);
+                    last.orig_start = last.orig_start.min(region.orig_start);
+                }
+                _ => regions.push(region),
+            }
+        }
+        text.push_str(&old[copied..]);
+        for r in &self.regions[ri..] {
+            regions.push(shift(*r, delta));
+        }
+        self.text = text;
+        self.regions = regions;
+    }
+}
+
+fn shift(r: Region, delta: isize) -> Region {
+    Region {
+        cur_start: (r.cur_start as isize + delta) as usize,
+        cur_end: (r.cur_end as isize + delta) as usize,
+        ..r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(s: usize, e: usize, t: &str) -> Replacement {
+        Replacement::new(s, e, t, 1.0, "test")
+    }
+
+    #[test]
+    fn offsets_survive_two_stages() {
+        // "ab(x)cd" -> stage 1 drops "(x)" -> "abcd" -> stage 2 turns "c" into "CC".
+        let mut t = Tracked::new("ab(x)cd".into());
+        let mut edits = Vec::new();
+        t.apply(StageKind::Pinyin, &mut vec![rep(2, 5, "")], &mut edits);
+        assert_eq!(t.as_str(), "abcd");
+        t.apply(StageKind::Script, &mut vec![rep(2, 3, "CC")], &mut edits);
+        assert_eq!(t.as_str(), "abCCd");
+        assert_eq!((edits[0].start, edits[0].end), (2, 5));
+        assert_eq!((edits[1].start, edits[1].end), (5, 6));
+        assert_eq!(edits[1].before, "c");
+        // After the edits, offsets map back by the accumulated shift.
+        assert_eq!(t.orig_start(4), 6);
+        assert_eq!(t.orig_end(5), 7);
+    }
+
+    #[test]
+    fn replacement_inside_an_earlier_region_maps_to_the_whole_region() {
+        let mut t = Tracked::new("xx?abc yy".into());
+        let mut edits = Vec::new();
+        t.apply(StageKind::ByteShift, &mut vec![rep(2, 6, "QRS")], &mut edits);
+        assert_eq!(t.as_str(), "xxQRS yy");
+        t.apply(StageKind::Script, &mut vec![rep(3, 4, "r")], &mut edits);
+        assert_eq!(t.as_str(), "xxQrS yy");
+        assert_eq!((edits[1].start, edits[1].end), (2, 6));
+        assert_eq!(t.orig_start(6), 7);
+    }
+
+    #[test]
+    fn overlapping_and_out_of_range_replacements_are_dropped() {
+        let mut t = Tracked::new("abcdef".into());
+        let mut edits = Vec::new();
+        t.apply(StageKind::Html, &mut vec![rep(1, 3, "X"), rep(2, 4, "Y"), rep(5, 99, "Z")], &mut edits);
+        assert_eq!(t.as_str(), "aXdef");
+        assert_eq!(edits.len(), 1);
+    }
+
+    #[test]
+    fn insertion_and_deletion_at_the_same_place() {
+        let mut t = Tracked::new("ab".into());
+        let mut edits = Vec::new();
+        t.apply(StageKind::Punct, &mut vec![rep(1, 1, "-")], &mut edits);
+        assert_eq!(t.as_str(), "a-b");
+        t.apply(StageKind::Punct, &mut vec![rep(1, 2, "")], &mut edits);
+        assert_eq!(t.as_str(), "ab");
+        assert_eq!((edits[1].start, edits[1].end), (1, 1));
+        assert_eq!(t.orig_end(2), 2);
+    }
+}
