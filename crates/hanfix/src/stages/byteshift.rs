@@ -1,21 +1,334 @@
-//! Stage `byteshift`.
+//! Stage `byteshift`: GB18030 spans decoded one byte late.
+//!
+//! When a reader starts decoding GB18030 one byte late, the lost lead byte shows as `?`, every
+//! following pair of bytes straddles two characters (`。“云合影”` reads `?！霸坪嫌啊`), pairs that fall
+//! into GBK's user-defined areas vanish, a lead byte before a non-trail ASCII byte becomes `?` and
+//! swallows it, and the reading realigns by itself when a trail byte in 0x40–0x7E surfaces as
+//! ASCII (`磚` = B4 75 reads `…鸫u`). Fullwidth punctuation is often folded to ASCII afterwards.
+//!
+//! The stage inverts that process. At each `?` beside Chinese text it runs a beam search over the
+//! original byte stream: the lost byte is unknown (all 126 lead bytes are tried), every damaged
+//! character contributes its two GB18030 bytes, an ASCII character may be a surfacing trail byte
+//! or a folded fullwidth character, a vanished user-defined pair may hide between two characters,
+//! and a second `?` may be an orphan byte that swallowed `(`, `<` or `&`. Each hypothesis is
+//! scored by the character language model, with a uniform prior over every unknown byte; the best
+//! one replaces the damaged span only when it beats the damaged reading by a wide margin.
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
+use crate::gb::{self, PairTable};
+use crate::model::Model;
+use crate::stages::pinyin::is_reading;
+use crate::tables::{self, class};
 use crate::text::Replacement;
 
 /// The `byteshift` stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ByteShift;
 
+/// Hypotheses kept after each step of the search.
+const BEAM: usize = 24;
+/// Longest span (in damaged characters) searched from one trigger.
+const MAX_SPAN: usize = 400;
+/// log10 prior of "this `?` starts a shifted span" against "it is a literal question mark".
+const SHIFT_PRIOR: f32 = -1.0;
+/// log10 prior of one vanished user-defined pair, on top of the uniform prior over its bytes.
+const GAP_PRIOR: f32 = -1.5;
+/// Most vanished pairs one span may hide.
+const MAX_GAPS: u8 = 3;
+/// log10 margin by which the repair must beat the damaged reading.
+const MIN_GAIN: f32 = 4.0;
+
 impl Stage for ByteShift {
     fn kind(&self) -> StageKind {
         StageKind::ByteShift
     }
 
-    fn enabled(&self, _doc: &Doc<'_>) -> bool {
-        false
+    fn enabled(&self, doc: &Doc<'_>) -> bool {
+        doc.opts.byteshift && doc.flags.question
     }
 
-    fn run(&self, _text: &str, _doc: &mut Doc<'_>, _out: &mut Vec<Replacement>) {}
+    fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
+            let q = from + rel;
+            from = q + 1;
+            if !beside_cjk(text, q) {
+                continue;
+            }
+            if let Some(fix) = repair_at(text, q) {
+                from = fix.end;
+                out.push(fix.replacement);
+                doc.shifts_repaired += 1;
+            }
+        }
+    }
+}
+
+fn beside_cjk(text: &str, q: usize) -> bool {
+    let cjk = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0);
+    cjk(text[..q].chars().next_back()) || cjk(text[q + 1..].chars().next())
+}
+
+struct Fix {
+    end: usize,
+    replacement: Replacement,
+}
+
+#[derive(Clone, Debug)]
+struct Hyp {
+    /// Damaged characters consumed.
+    pos: usize,
+    /// A lead byte waiting for its trail.
+    pending: Option<u8>,
+    /// The restored text so far.
+    out: String,
+    /// Model id of the last character written.
+    last: u32,
+    score: f32,
+    gaps: u8,
+}
+
+/// Lead bytes of GBK's user-defined areas, with the trail bytes that make a private-use pair.
+fn pua_pairs() -> &'static [(u8, Vec<u8>)] {
+    static P: std::sync::OnceLock<Vec<(u8, Vec<u8>)>> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let t = PairTable::global();
+        (0x81u8..=0xFE)
+            .filter_map(|lead| {
+                let trails: Vec<u8> = (0x40u8..=0xFE).filter(|&tr| t.get(lead, tr).is_some_and(gb::is_private_use)).collect();
+                (!trails.is_empty()).then_some((lead, trails))
+            })
+            .collect()
+    })
+}
+
+/// A valid, non-private-use character for a byte pair.
+fn pair(lead: u8, trail: u8) -> Option<char> {
+    PairTable::global().get(lead, trail).filter(|&c| !gb::is_private_use(c))
+}
+
+fn two_bytes(c: char) -> Option<(u8, u8)> {
+    let b = gb::encode_char(c)?;
+    match b.as_slice() {
+        &[b1, b2] => Some((b1, b2)),
+        _ => None,
+    }
+}
+
+/// Length (in chars) of a pinyin annotation body `syllable)` at the start of `w`.
+fn annotation_body(w: &[char]) -> Option<(usize, String)> {
+    let close = w.iter().take(10).position(|&c| c == ')')?;
+    let syl: String = w[..close].iter().collect::<String>().trim().to_string();
+    let ok = !syl.is_empty() && syl.chars().all(|c| c.is_ascii_alphanumeric() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c));
+    ok.then_some((close + 1, syl))
+}
+
+/// What an orphan `?` swallowed, judged from what follows it.
+fn swallowed(w: &[char]) -> Option<char> {
+    if annotation_body(w).is_some() {
+        return Some('(');
+    }
+    let s: String = w.iter().take(12).collect();
+    let tag = s.strip_prefix('/').unwrap_or(&s);
+    let name_len = tag.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if name_len > 0 && tag[name_len..].starts_with(['>', ' ']) {
+        return Some('<');
+    }
+    if let Some(semi) = s.find(';') {
+        if semi > 1 && s[..semi].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#') {
+            return Some('&');
+        }
+    }
+    None
+}
+
+fn emit(h: &mut Hyp, model: &Model, c: char) {
+    let id = model.id(c);
+    h.score += model.logp_id(h.last, id);
+    h.last = id;
+    h.out.push(c);
+}
+
+fn repair_at(text: &str, q: usize) -> Option<Fix> {
+    let model = Model::get();
+    let prev = text[..q].chars().next_back().unwrap_or('\n');
+    let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
+    let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
+    let after_window = |pos: usize| -> char { w.get(pos).copied().unwrap_or('\n') };
+    let n = w.len();
+
+    let mut live: Vec<Hyp> = Vec::new();
+    let start = Hyp { pos: 1, pending: None, out: String::new(), last: model.id(prev), score: SHIFT_PRIOR, gaps: 0 };
+    let leads: Vec<u8> = (0x81u8..=0xFE).collect();
+    for &x in &leads {
+        live.push(Hyp { pending: Some(x), score: start.score - (leads.len() as f32).log10(), ..start.clone() });
+    }
+    // A garbage character of the shift got its own annotation; the orphan lead swallowed its `(`.
+    if let Some((len, syl)) = annotation_body(&w[1..]) {
+        let prev_trail = two_bytes(prev).map(|(_, t)| t);
+        let xs: Vec<u8> = match prev_trail {
+            Some(t) => leads.iter().copied().filter(|&x| pair(t, x).is_some_and(|g| is_reading(g, &syl))).collect(),
+            None => Vec::new(),
+        };
+        let xs = if xs.is_empty() { leads.clone() } else { xs };
+        for &x in &xs {
+            live.push(Hyp { pos: 1 + len, pending: Some(x), score: start.score - (xs.len() as f32).log10(), ..start.clone() });
+        }
+    }
+
+    let mut best: Option<(f32, Hyp)> = None;
+    let finish = |h: Hyp, best: &mut Option<(f32, Hyp)>| {
+        let mut h = h;
+        let next = after_window(h.pos);
+        h.score += model.logp_id(h.last, model.id(next));
+        let damaged: String = w[..h.pos].iter().collect();
+        let mut base = model.score(prev, &damaged);
+        base += model.logp(w[h.pos - 1], next);
+        let gain = h.score - base;
+        if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+            *best = Some((gain, h));
+        }
+    };
+
+    let mut steps = 0;
+    while !live.is_empty() && steps < MAX_SPAN {
+        steps += 1;
+        let mut next: Vec<Hyp> = Vec::with_capacity(live.len() * 4);
+        for h in live.drain(..) {
+            let Some(lead) = h.pending else { continue };
+            if h.pos >= n {
+                // The span runs to the end of the line: the last lead byte is lost.
+                let mut h = h;
+                h.pending = None;
+                h.score -= 2.0;
+                finish(h, &mut best);
+                continue;
+            }
+            let c = w[h.pos];
+            if c.is_ascii() {
+                expand_ascii(&h, lead, c, &w, model, &mut next, &mut |h| finish(h, &mut best));
+            } else if let Some((b1, b2)) = two_bytes(c) {
+                if let Some(ch) = pair(lead, b1) {
+                    let mut g = h.clone();
+                    emit(&mut g, model, ch);
+                    g.pending = Some(b2);
+                    g.pos += 1;
+                    next.push(g);
+                }
+                if h.gaps < MAX_GAPS {
+                    expand_gap(&h, lead, b1, b2, model, &mut next);
+                }
+            }
+        }
+        prune(&mut next);
+        live = next;
+    }
+
+    let (gain, h) = best?;
+    if gain < MIN_GAIN || h.out.is_empty() {
+        return None;
+    }
+    let end = q + w[..h.pos].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let confidence = 1.0 - 10f32.powf(-gain / 2.0);
+    Some(Fix {
+        end,
+        replacement: Replacement {
+            start: q,
+            end,
+            text: h.out,
+            confidence: confidence.clamp(0.5, 0.999),
+            reason: std::borrow::Cow::Borrowed("GB18030 span decoded one byte late, realigned"),
+        },
+    })
+}
+
+fn expand_ascii(h: &Hyp, lead: u8, c: char, w: &[char], model: &Model, next: &mut Vec<Hyp>, finish: &mut dyn FnMut(Hyp)) {
+    let b = c as u8;
+    if c == '\n' {
+        return;
+    }
+    if c == '?' {
+        // An orphan lead: the `?` is the missing trail byte plus a swallowed ASCII character.
+        let trails: Vec<(u8, char)> = (0x40u8..=0xFE).filter_map(|t| pair(lead, t).map(|ch| (t, ch))).collect();
+        let prior = -(trails.len().max(1) as f32).log10();
+        let swallowed = swallowed(&w[h.pos + 1..]);
+        for &(_, ch) in &trails {
+            let mut g = h.clone();
+            g.score += prior;
+            emit(&mut g, model, ch);
+            if let Some(s) = swallowed {
+                emit(&mut g, model, s);
+            }
+            g.pending = None;
+            g.pos += 1;
+            finish(g);
+        }
+    }
+    // A trail byte surfacing as ASCII ends the span.
+    if gb::is_trail(b) {
+        if let Some(ch) = pair(lead, b) {
+            let mut g = h.clone();
+            emit(&mut g, model, ch);
+            g.pending = None;
+            g.pos += 1;
+            finish(g);
+        }
+    }
+    // A fullwidth character folded to ASCII: its bytes are A3 (c + 0x80), or A1 A1 for a space.
+    let folded = match b {
+        b' ' => Some((0xA1, 0xA1)),
+        0x21..=0x7E => Some((0xA3, b + 0x80)),
+        _ => None,
+    };
+    if let Some((f1, f2)) = folded {
+        if let Some(ch) = pair(lead, f1) {
+            let mut g = h.clone();
+            emit(&mut g, model, ch);
+            g.pending = Some(f2);
+            g.pos += 1;
+            next.push(g);
+        }
+    }
+}
+
+fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<Hyp>) {
+    let pairs = pua_pairs();
+    let total: usize = pairs.iter().map(|(_, t)| t.len()).sum();
+    let prior = GAP_PRIOR - (total as f32).log10();
+    let mut local: Vec<Hyp> = Vec::new();
+    for (p1, trails) in pairs {
+        let Some(c1) = pair(lead, *p1) else { continue };
+        let id1 = model.id(c1);
+        let s1 = model.logp_id(h.last, id1);
+        for &p2 in trails {
+            let Some(c2) = pair(p2, b1) else { continue };
+            let id2 = model.id(c2);
+            let s = h.score + prior + s1 + model.logp_id(id1, id2);
+            if local.len() >= BEAM && local.last().is_some_and(|l| l.score >= s) {
+                continue;
+            }
+            let mut g = Hyp { out: h.out.clone(), ..*h };
+            g.out.push(c1);
+            g.out.push(c2);
+            g.last = id2;
+            g.score = s;
+            g.gaps += 1;
+            g.pending = Some(b2);
+            g.pos += 1;
+            local.push(g);
+            prune(&mut local);
+        }
+    }
+    next.extend(local);
+}
+
+fn prune(hyps: &mut Vec<Hyp>) {
+    if hyps.len() > BEAM {
+        hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hyps.truncate(BEAM);
+    } else {
+        hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
+    }
 }

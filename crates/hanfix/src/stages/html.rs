@@ -1,7 +1,14 @@
-//! Stage `html`.
+//! Stage `html`: stray HTML tags and entities left in extracted text.
+//!
+//! Removes common tags (`</p>`, `<br>`, `<div class="x">`, ...) and decodes named and numeric
+//! entities (`&rdquo;`, `&nbsp;`, `&#12290;`). A `<br>` inside a line becomes a line break. A tag
+//! whose `<` was swallowed by an orphan byte of a shifted span (`成?/p>`) loses the `?` too; what
+//! the `?` stood for is chosen by the language model among sentence-closing punctuation, with the
+//! quotes of the line kept balanced.
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
+use crate::model::Model;
 use crate::text::Replacement;
 
 /// The `html` stage.
@@ -13,9 +20,196 @@ impl Stage for Html {
         StageKind::Html
     }
 
-    fn enabled(&self, _doc: &Doc<'_>) -> bool {
-        false
+    fn enabled(&self, doc: &Doc<'_>) -> bool {
+        doc.opts.html && (doc.flags.markup || doc.flags.question)
     }
 
-    fn run(&self, _text: &str, _doc: &mut Doc<'_>, _out: &mut Vec<Replacement>) {}
+    fn run(&self, text: &str, _doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
+        scan(text, out);
+    }
+}
+
+const TAGS: &[&str] = &[
+    "p", "br", "div", "span", "a", "b", "i", "u", "em", "strong", "font", "li", "ul", "ol", "td", "tr", "th", "table",
+    "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "img", "center", "section", "article", "small", "sup", "sub",
+    "blockquote", "hr", "label", "header", "footer", "nav", "figure", "figcaption",
+];
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|c| !c.is_control() || *c == '\n');
+    }
+    Some(match name {
+        "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "hellip" => '…',
+        "mdash" => '—',
+        "ndash" => '–',
+        "middot" => '·',
+        "bull" => '•',
+        "times" => '×',
+        "divide" => '÷',
+        "copy" => '©',
+        "reg" => '®',
+        "deg" => '°',
+        "yen" => '¥',
+        "laquo" => '«',
+        "raquo" => '»',
+        _ => return None,
+    })
+}
+
+/// Length of a tag starting at `at` (which holds `<`, or the first char after a swallowed `<`),
+/// and whether it is a line break.
+fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
+    let rest = &text[at..];
+    let body = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = body.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = body[..name_len].to_ascii_lowercase();
+    if !TAGS.contains(&name.as_str()) {
+        return None;
+    }
+    let after_name = &body[name_len..];
+    let close = after_name.find('>')?;
+    let attrs = &after_name[..close];
+    if !(attrs.is_empty() || attrs.starts_with([' ', '/'])) || !attrs.is_ascii() || attrs.contains(['<', '\n']) || attrs.len() > 200 {
+        return None;
+    }
+    let len = (rest.len() - body.len()) + name_len + close + 1;
+    Some((len, name == "br"))
+}
+
+/// Proposes removal of tags and decoding of entities in `text`.
+pub fn scan(text: &str, out: &mut Vec<Replacement>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                if let Some((len, is_break)) = tag_len(text, i + 1).map(|(l, b)| (l + 1, b)) {
+                    let end = i + len;
+                    let at_line_edge = i == 0 || bytes[i - 1] == b'\n' || end == bytes.len() || bytes[end] == b'\n';
+                    let with = if is_break && !at_line_edge { "\n" } else { "" };
+                    out.push(Replacement::new(i, end, with, 0.95, "stray HTML tag"));
+                    i = end;
+                    continue;
+                }
+            }
+            b'&' => {
+                if let Some((len, c)) = entity_at(text, i + 1) {
+                    out.push(Replacement::new(i, i + 1 + len, c.to_string(), 0.95, "HTML entity"));
+                    i += 1 + len;
+                    continue;
+                }
+            }
+            b'?' => {
+                if let Some(rep) = swallowed_markup(text, i) {
+                    i = rep.end;
+                    out.push(rep);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// `name;` at `at`: its length and character.
+fn entity_at(text: &str, at: usize) -> Option<(usize, char)> {
+    let rest = &text[at..];
+    let semi = rest.bytes().take(10).position(|b| b == b';')?;
+    let name = &rest[..semi];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#') {
+        return None;
+    }
+    Some((semi + 1, entity(name)?))
+}
+
+/// `?` standing for an orphan byte that swallowed the `<` of a tag or the `&` of an entity.
+fn swallowed_markup(text: &str, q: usize) -> Option<Replacement> {
+    let prev = text[..q].chars().next_back()?;
+    if prev.is_ascii() {
+        return None;
+    }
+    if let Some((len, _)) = tag_len(text, q + 1) {
+        if !text[q + 1..].starts_with('/') {
+            return None;
+        }
+        let end = q + 1 + len;
+        let line_start = text[..q].rfind('\n').map_or(0, |p| p + 1);
+        let after = text[end..].chars().next().unwrap_or('\n');
+        let best = best_closing(&text[line_start..q], prev, after);
+        return Some(Replacement::new(q, end, best, 0.7, "orphan byte swallowed the '<' of a closing tag"));
+    }
+    if let Some((len, c)) = entity_at(text, q + 1) {
+        let end = q + 1 + len;
+        return Some(Replacement::new(q, end, c.to_string(), 0.7, "orphan byte swallowed the '&' of an entity"));
+    }
+    None
+}
+
+/// The sentence-closing punctuation that best explains a lost stretch at the end of `line`.
+fn best_closing(line: &str, prev: char, after: char) -> &'static str {
+    const CANDIDATES: &[&str] = &["", "。", "”", "。”", "！”", "？”", "！", "？", "…”", "」", "。」"];
+    let opens = line.matches('“').count() as i64 - line.matches('”').count() as i64;
+    let corner = line.matches('「').count() as i64 - line.matches('」').count() as i64;
+    let model = Model::get();
+    let mut best = ("", f32::NEG_INFINITY);
+    for &cand in CANDIDATES {
+        let closes = cand.matches('”').count() as i64;
+        let ccloses = cand.matches('」').count() as i64;
+        let balance_penalty = ((opens - closes).abs() + (corner - ccloses).abs()) as f32 * 4.0;
+        let mut s = model.score(prev, cand) - balance_penalty;
+        let last = cand.chars().next_back().unwrap_or(prev);
+        s += model.logp(last, after);
+        if s > best.1 {
+            best = (cand, s);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str) -> String {
+        let mut reps = Vec::new();
+        scan(text, &mut reps);
+        let mut t = crate::text::Tracked::new(text.to_owned());
+        t.apply(StageKind::Html, &mut reps, &mut Vec::new());
+        t.into_string()
+    }
+
+    #[test]
+    fn removes_tags_and_decodes_entities() {
+        assert_eq!(apply("你好</p>"), "你好");
+        assert_eq!(apply("<p class=\"x\">你好</p>\n再见"), "你好\n再见");
+        assert_eq!(apply("第一行<br>第二行"), "第一行\n第二行");
+        assert_eq!(apply("&ldquo;好&rdquo;&nbsp;a&amp;b &#12290;"), "“好” a&b 。");
+    }
+
+    #[test]
+    fn leaves_text_that_only_looks_like_markup() {
+        assert_eq!(apply("a<b 且 c>d"), "a<b 且 c>d");
+        assert_eq!(apply("x < y && y > z"), "x < y && y > z");
+        assert_eq!(apply("R&D;"), "R&D;");
+        assert_eq!(apply("<unknown>"), "<unknown>");
+    }
 }

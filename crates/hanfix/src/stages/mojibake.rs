@@ -1,21 +1,197 @@
-//! Stage `mojibake`.
+//! Stage `mojibake`: classic codec round trips.
+//!
+//! Text encoded in one charset and decoded in another leaves recognisable runs: UTF-8 read as GBK
+//! (`鍚堝奖`), GBK read as Latin-1 (`ÖÐÎÄ`) or CP1252, UTF-8 read as CP1252 (`ä¸­æ–‡`), Big5 read as
+//! GBK and back, and `锟斤拷` (two U+FFFD read through GBK). For each suspicious run the stage
+//! re-encodes it with the charset it was wrongly decoded with, decodes the bytes with the charset
+//! they were written in, and keeps the candidate only when the language model finds it far more
+//! probable than the run. Two rounds are tried, for text damaged twice.
+
+use encoding_rs::{Encoding, BIG5, GB18030, UTF_8, WINDOWS_1252};
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
+use crate::model::Model;
+use crate::tables::{self, class};
 use crate::text::Replacement;
 
 /// The `mojibake` stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mojibake;
 
+/// Minimum log10 gain per character of the damaged run.
+const MIN_GAIN_PER_CHAR: f32 = 0.8;
+/// Minimum total log10 gain.
+const MIN_GAIN: f32 = 4.0;
+
 impl Stage for Mojibake {
     fn kind(&self) -> StageKind {
         StageKind::Mojibake
     }
 
-    fn enabled(&self, _doc: &Doc<'_>) -> bool {
-        false
+    fn enabled(&self, doc: &Doc<'_>) -> bool {
+        doc.opts.mojibake && (doc.flags.classes & (class::RARE | class::LATIN) != 0 || doc.flags.replacement)
     }
 
-    fn run(&self, _text: &str, _doc: &mut Doc<'_>, _out: &mut Vec<Replacement>) {}
+    fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
+        let mut i = 0;
+        let bytes = text.as_bytes();
+        while i < text.len() {
+            if bytes[i].is_ascii() {
+                i += 1;
+                continue;
+            }
+            let end = run_end(text, i);
+            let run = &text[i..end];
+            if let Some(rep) = repair_run(text, i, run) {
+                doc.mojibake_repaired += 1;
+                out.push(rep);
+            }
+            i = end;
+        }
+    }
+}
+
+/// The end of the run of non-ASCII characters (with inner ASCII letters/digits of Latin mojibake)
+/// starting at `i`.
+fn run_end(text: &str, i: usize) -> usize {
+    let mut end = i;
+    for (j, c) in text[i..].char_indices() {
+        if c.is_ascii() || c.is_whitespace() {
+            break;
+        }
+        end = i + j + c.len_utf8();
+    }
+    end
+}
+
+#[derive(Clone, Copy)]
+enum Codec {
+    Latin1,
+    Enc(&'static Encoding),
+}
+
+impl Codec {
+    fn encode(self, s: &str) -> Option<Vec<u8>> {
+        match self {
+            Codec::Latin1 => s.chars().map(|c| u8::try_from(c as u32).ok()).collect(),
+            Codec::Enc(enc) => {
+                let (bytes, _, unmappable) = enc.encode(s);
+                (!unmappable).then(|| bytes.into_owned())
+            }
+        }
+    }
+}
+
+/// (read as, written as, reason)
+const ROUND_TRIPS: &[(u8, &str)] = &[
+    (0, "UTF-8 read as GBK"),
+    (1, "GBK read as Latin-1"),
+    (2, "GBK read as CP1252"),
+    (3, "UTF-8 read as CP1252"),
+    (4, "UTF-8 read as Latin-1"),
+    (5, "Big5 read as GBK"),
+    (6, "GBK read as Big5"),
+];
+
+fn codecs(kind: u8) -> (Codec, &'static Encoding) {
+    match kind {
+        0 => (Codec::Enc(GB18030), UTF_8),
+        1 => (Codec::Latin1, GB18030),
+        2 => (Codec::Enc(WINDOWS_1252), GB18030),
+        3 => (Codec::Enc(WINDOWS_1252), UTF_8),
+        4 => (Codec::Latin1, UTF_8),
+        5 => (Codec::Enc(GB18030), BIG5),
+        _ => (Codec::Enc(BIG5), GB18030),
+    }
+}
+
+fn suspicious(run: &str) -> bool {
+    let mut rare = 0;
+    let mut latin = 0;
+    let mut n = 0;
+    for c in run.chars() {
+        n += 1;
+        let k = tables::class(c);
+        rare += (k & class::RARE != 0) as usize;
+        latin += (k & class::LATIN != 0) as usize;
+    }
+    latin >= 2 || rare >= 1 && n >= 2 || run.contains("锟斤拷")
+}
+
+fn repair_run(text: &str, start: usize, run: &str) -> Option<Replacement> {
+    if !suspicious(run) {
+        return None;
+    }
+    if run.contains("锟斤拷") && run.chars().count() <= 3 * run.matches("锟斤拷").count() + 1 {
+        let fixed = run.replace("锟斤拷", "\u{FFFD}\u{FFFD}");
+        return Some(Replacement::new(start, start + run.len(), fixed, 0.99, "U+FFFD pair read through GBK"));
+    }
+    let model = Model::get();
+    let prev = text[..start].chars().next_back().unwrap_or('\n');
+    let next = text[start + run.len()..].chars().next().unwrap_or('\n');
+    let base = model.score(prev, run) + model.logp(run.chars().next_back()?, next);
+    let n = run.chars().count() as f32;
+    let mut best: Option<(f32, String, &'static str)> = None;
+    for &(kind, reason) in ROUND_TRIPS {
+        let Some(candidate) = round_trip(run, kind) else { continue };
+        // Twice-damaged text: try the same round trip again.
+        let candidate = match round_trip(&candidate, kind) {
+            Some(twice) if score_of(model, prev, &twice, next) > score_of(model, prev, &candidate, next) + 2.0 => twice,
+            _ => candidate,
+        };
+        let s = score_of(model, prev, &candidate, next);
+        if best.as_ref().is_none_or(|b| s > b.0) {
+            best = Some((s, candidate, reason));
+        }
+    }
+    let (s, candidate, reason) = best?;
+    let gain = s - base;
+    if gain < MIN_GAIN || gain / n < MIN_GAIN_PER_CHAR {
+        return None;
+    }
+    let confidence = (1.0 - 10f32.powf(-gain / 4.0)).clamp(0.5, 0.999);
+    Some(Replacement::new(start, start + run.len(), candidate, confidence, reason))
+}
+
+fn score_of(model: &Model, prev: char, s: &str, next: char) -> f32 {
+    let last = s.chars().next_back().unwrap_or(prev);
+    model.score(prev, s) + model.logp(last, next)
+}
+
+/// Re-encodes `run` with the charset it was wrongly read as and decodes the bytes as written.
+/// Incomplete sequences at the ends are dropped; any invalid byte inside rejects the candidate.
+fn round_trip(run: &str, kind: u8) -> Option<String> {
+    let (read_as, written_as) = codecs(kind);
+    let bytes = read_as.encode(run)?;
+    let (text, had_errors) = written_as.decode_without_bom_handling(&bytes);
+    let mut text = text.into_owned();
+    if had_errors {
+        // Tolerate one lost byte at either end (a split character), nothing inside.
+        let trimmed = text.trim_matches('\u{FFFD}');
+        if trimmed.contains('\u{FFFD}') || text.len() - trimmed.len() > 6 {
+            return None;
+        }
+        text = trimmed.to_owned();
+    }
+    if text.is_empty() || text == run || text.chars().any(|c| c.is_control()) {
+        return None;
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_invert_each_family() {
+        let (gbk_bytes, _, _) = GB18030.encode("中文");
+        let latin: String = gbk_bytes.iter().map(|&b| b as char).collect();
+        assert_eq!(round_trip(&latin, 1).as_deref(), Some("中文"));
+        let (as_gbk, _, _) = GB18030.decode("合影".as_bytes());
+        assert_eq!(round_trip(&as_gbk, 0).as_deref(), Some("合影"));
+        let (as_1252, _, _) = WINDOWS_1252.decode("中文".as_bytes());
+        assert_eq!(round_trip(&as_1252, 3).as_deref(), Some("中文"));
+    }
 }

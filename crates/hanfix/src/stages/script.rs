@@ -1,21 +1,140 @@
-//! Stage `script`.
+//! Stage `script`: restores the script the author wrote in.
+//!
+//! Crawled Simplified pages are often run through a character-level Simplified→Traditional
+//! converter. With `--script auto` a document is converted back to Simplified only when it shows
+//! converter evidence: injected pinyin or realigned byte shifts found by earlier stages, or
+//! Simplified-only characters standing among Traditional ones. A genuinely Traditional document is
+//! left alone. Where one Traditional character has several Simplified readings (`著` → `着`/`著`,
+//! `乾` → `干`/`乾`) the language model picks the reading that fits the neighbours.
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
+use crate::model::Model;
+use crate::options::{ScriptDecision, ScriptMode};
+use crate::tables::{self, class};
 use crate::text::Replacement;
 
 /// The `script` stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Script;
 
+/// log10 margin an alternative reading needs over the usual one.
+const ALT_MARGIN: f32 = 0.3;
+
 impl Stage for Script {
     fn kind(&self) -> StageKind {
         StageKind::Script
     }
 
-    fn enabled(&self, _doc: &Doc<'_>) -> bool {
-        false
+    fn enabled(&self, doc: &Doc<'_>) -> bool {
+        if doc.opts.script == ScriptMode::Keep {
+            return false;
+        }
+        let han = doc.flags.classes & class::HAN != 0;
+        han || doc.pinyin_removed > 0 || doc.shifts_repaired > 0
     }
 
-    fn run(&self, _text: &str, _doc: &mut Doc<'_>, _out: &mut Vec<Replacement>) {}
+    fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
+        let (trad, simp) = count(text);
+        let decision = match doc.opts.script {
+            ScriptMode::Keep => ScriptDecision::Kept,
+            ScriptMode::Hans if trad > 0 => ScriptDecision::ToSimplified,
+            ScriptMode::Hant if simp > 0 || trad == 0 => ScriptDecision::ToTraditional,
+            ScriptMode::Hans | ScriptMode::Hant => ScriptDecision::None,
+            ScriptMode::Auto if trad == 0 => ScriptDecision::None,
+            ScriptMode::Auto => {
+                let evidence = doc.pinyin_removed > 0 || doc.shifts_repaired > 0 || simp >= 3 || (simp >= 1 && simp >= trad);
+                if evidence {
+                    ScriptDecision::ToSimplified
+                } else {
+                    ScriptDecision::KeptTraditional
+                }
+            }
+        };
+        doc.script = decision;
+        match decision {
+            ScriptDecision::ToSimplified => to_simplified(text, out),
+            ScriptDecision::ToTraditional => to_traditional(text, out),
+            _ => {}
+        }
+    }
+}
+
+/// Traditional-only and Simplified-only characters in `text`.
+pub fn count(text: &str) -> (usize, usize) {
+    let (mut t, mut s) = (0, 0);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        let k = tables::class(c);
+        t += (k & class::TRAD != 0) as usize;
+        s += (k & class::SIMP != 0) as usize;
+    }
+    (t, s)
+}
+
+/// Converts every character with a Simplified form, grouping edits into runs.
+pub fn to_simplified(text: &str, out: &mut Vec<Replacement>) {
+    let model = Model::get();
+    let mut run: Option<(usize, usize, String)> = None;
+    let mut prev_id = model.id('\n');
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let chosen = match tables::t2s(c) {
+            Some(cands) if cands.len() == 1 => cands[0],
+            Some(cands) => {
+                let next = iter.peek().map_or('\n', |&(_, n)| n);
+                choose(model, prev_id, cands, next)
+            }
+            None => c,
+        };
+        prev_id = model.id(chosen);
+        if chosen != c {
+            let r = run.get_or_insert_with(|| (i, i, String::new()));
+            if r.1 != i {
+                flush(&mut run, text, out);
+                run = Some((i, i, String::new()));
+            }
+            let r = run.as_mut().expect("run was just set");
+            r.1 = i + c.len_utf8();
+            r.2.push(chosen);
+        } else if run.as_ref().is_some_and(|r| r.1 != i + c.len_utf8()) {
+            flush(&mut run, text, out);
+        }
+    }
+    flush(&mut run, text, out);
+}
+
+fn choose(model: &Model, prev_id: u32, cands: &[char], next: char) -> char {
+    let next_id = model.id(next);
+    let score = |c: char| {
+        let id = model.id(c);
+        model.logp_id(prev_id, id) + model.logp_id(id, next_id)
+    };
+    let usual = score(cands[0]);
+    let mut best = (cands[0], usual);
+    for &c in &cands[1..] {
+        let s = score(c);
+        if s > best.1 && s > usual + ALT_MARGIN {
+            best = (c, s);
+        }
+    }
+    best.0
+}
+
+fn flush(run: &mut Option<(usize, usize, String)>, text: &str, out: &mut Vec<Replacement>) {
+    if let Some((start, end, s)) = run.take() {
+        if start < end && text[start..end] != s {
+            out.push(Replacement::new(start, end, s, 0.95, "Traditional characters from a converter, back to Simplified"));
+        }
+    }
+}
+
+/// Converts Simplified-only characters to their usual Traditional form.
+pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
+    for (i, c) in text.char_indices() {
+        if let Some(cands) = tables::s2t(c) {
+            if !cands.contains(&c) {
+                out.push(Replacement::new(i, i + c.len_utf8(), cands[0].to_string(), 0.9, "Simplified character, to Traditional"));
+            }
+        }
+    }
 }
