@@ -1,0 +1,463 @@
+#!/usr/bin/env python3
+"""Generate hanfix's character tables and character bigram model.
+
+Writes two little-endian binary files into the output directory (the crate's `data/`):
+
+* `tables.bin` - per-character class bits and the Traditional<->Simplified candidate lists.
+* `model.bin`  - a pruned, interpolated absolute-discounting character bigram model of
+  Simplified text.
+
+The byte layouts are described in `crates/hanfix/data/README.md`; `src/tables.rs` and
+`src/model.rs` read them.  Only the Python standard library is used.
+
+Usage (see data/README.md for the exact command used for the committed files):
+
+    python3 tools/gen_tables.py --opencc DIR --corpus DIR --jieba FILE --out crates/hanfix/data
+
+`--corpus` must hold `hans.jsonl` and `hant.jsonl` (the training split).  The held-out
+`*_eval.jsonl` files are never opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import struct
+import sys
+from collections import Counter
+
+TABLES_MAGIC = b"HFTB"
+MODEL_MAGIC = b"HFLM"
+FORMAT_VERSION = 1
+
+# --- class bits (must match src/tables.rs) -------------------------------------------------
+TRAD, SIMP, RARE, LATIN, HAN, CJK_PUNCT = 1, 2, 4, 8, 16, 32
+
+# --- model parameters ------------------------------------------------------------------------
+NONLEGAL_WEIGHT = 4.0  # corpus is ~94% (hans) / 71% (hant) legal text: weight the rest up
+JIEBA_SCALE = 2.0  # a jieba word of frequency f counts JIEBA_SCALE * sqrt(f) times
+UNIFORM_MIX = 1e-3  # unigram = (1 - UNIFORM_MIX) * ML + UNIFORM_MIX / V
+DISCOUNTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # absolute discount candidates, tuned on a dev slice
+MIN_BIGRAM = 2.0  # keep bigrams whose weighted count is at least this
+MAX_BIGRAMS = 2_600_000  # hard cap on stored bigrams (raises MIN_BIGRAM if exceeded)
+Q_SCALE = 32.0  # stored bigram log10 p = -q / Q_SCALE, q in 0..=255
+RARE_PER_MILLION = float(os.environ.get("RARE_PM", "4.0"))  # Han chars below this folded frequency are RARE
+SCRIPT_MAX_COUNT = 0  # TRAD/SIMP: at most this many raw occurrences in the other script
+
+# Special model tokens (single characters standing for a class of characters).
+BOS = "\n"  # line breaks and the start of a text
+DIGIT = "0"  # ASCII and fullwidth digits
+LETTER = "a"  # ASCII and fullwidth Latin letters
+SPECIALS = [BOS, DIGIT, LETTER]  # ids 1, 2, 3; id 0 is "unknown"
+
+LEGAL_SOURCES = {"lawrefbook-prc-laws", "moj-roc-laws"}
+
+
+def read_opencc(path: str) -> dict[str, list[str]]:
+    """Read an OpenCC character dictionary: `key<TAB>cand cand ...` (CRLF tolerated)."""
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line or line.startswith("#"):
+                continue
+            key, _, vals = line.partition("\t")
+            cands = [v for v in vals.split(" ") if v]
+            if len(key) != 1 or not cands or any(len(v) != 1 for v in cands):
+                continue
+            lst = out.setdefault(key, [])
+            for v in cands:
+                if v not in lst:
+                    lst.append(v)
+    return out
+
+
+def build_conversion(opencc_dir: str):
+    ts = read_opencc(os.path.join(opencc_dir, "TSCharacters.txt"))
+    st = read_opencc(os.path.join(opencc_dir, "STCharacters.txt"))
+    t2s: dict[str, list[str]] = {k: list(v) for k, v in ts.items()}
+    # Inverse of STCharacters: if s -> [t...], s is a Simplified candidate of each t.
+    for s in sorted(st):
+        for t in st[s]:
+            if t == s:
+                continue
+            lst = t2s.setdefault(t, [])
+            if s not in lst:
+                lst.append(s)
+    # 着 -> 著 is only phrase-level in OpenCC, but converters apply it per character.
+    lst = t2s.setdefault("著", ["著"])
+    if "着" not in lst:
+        lst.append("着")
+    t2s = {k: v for k, v in t2s.items() if v != [k]}
+    s2t = {k: v for k, v in st.items() if v != [k]}
+    return t2s, s2t
+
+
+def is_han(cp: int) -> bool:
+    return (
+        0x3400 <= cp <= 0x4DBF
+        or 0x4E00 <= cp <= 0x9FFF
+        or 0xF900 <= cp <= 0xFAFF
+        or cp == 0x3007
+        or 0x20000 <= cp <= 0x323AF
+    )
+
+
+CP1252_EXTRA = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+NOT_LATIN = set("“”‘’…•–—×÷°·")
+CJK_PUNCT_EXTRA = set("“”‘’…—–·‧―⋯•")
+
+
+def base_class(cp: int) -> int:
+    c = chr(cp)
+    bits = 0
+    if is_han(cp):
+        bits |= HAN
+    if (0x80 <= cp <= 0x2FF or c in CP1252_EXTRA) and c not in NOT_LATIN:
+        bits |= LATIN
+    if (
+        0x3000 <= cp <= 0x303F
+        or 0xFF01 <= cp <= 0xFF65
+        or 0xFE10 <= cp <= 0xFE1F
+        or 0xFE30 <= cp <= 0xFE4F
+        or c in CJK_PUNCT_EXTRA
+    ):
+        bits |= CJK_PUNCT
+    return bits
+
+
+def token_table(t2s: dict[str, list[str]]) -> dict[int, str]:
+    """str.translate table mapping a character to its model token."""
+    table: dict[int, str] = {}
+    for k, v in t2s.items():
+        table[ord(k)] = v[0]
+    for c in "\r\u0085\u2028\u2029":
+        table[ord(c)] = BOS
+    table[ord("\t")] = " "
+    for i in range(10):
+        table[ord("0") + i] = DIGIT
+        table[0xFF10 + i] = DIGIT
+    for i in range(26):
+        for base in (ord("a"), ord("A"), 0xFF41, 0xFF21):
+            table[base + i] = LETTER
+    return table
+
+
+def bigram_counts(text: str) -> Counter:
+    return Counter(map(text.__getitem__, map(slice, range(len(text) - 1), range(2, len(text) + 1))))
+
+
+def read_corpus(corpus_dir: str, table: dict[int, str]):
+    """Return (raw char counts per script, model text groups)."""
+    raw = {"hans": Counter(), "hant": Counter()}
+    unfolded = {"hans": Counter(), "hant": Counter()}
+    groups: dict[tuple[str, bool], list[str]] = {}
+    dev: list[str] = []
+    for script in ("hans", "hant"):
+        path = os.path.join(corpus_dir, f"{script}.jsonl")
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                text = rec["text"]
+                raw[script].update(text)
+                legal = rec.get("source") in LEGAL_SOURCES
+                w = 1.0 if legal else NONLEGAL_WEIGHT
+                for c, n in Counter(text).items():
+                    unfolded[script][c] += w * n
+                tok = BOS + text.translate(table) + BOS
+                # A dev slice (1 in 10 non-legal Simplified records) for tuning the discount.
+                is_dev = (
+                    script == "hans"
+                    and not legal
+                    and hashlib.sha1(rec["id"].encode()).digest()[0] % 10 == 0
+                )
+                groups.setdefault((script, legal), []).append(tok)
+                if is_dev:
+                    dev.append(tok)
+    return raw, unfolded, groups, dev
+
+
+def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
+    uni: Counter = Counter()
+    bi: Counter = Counter()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            word, freq = parts[0], int(parts[1])
+            if len(word) < 2:
+                # Single-character entries carry no bigram and their frequencies are polluted by
+                # mojibake (涓, the GBK reading of 中's first two UTF-8 bytes, is listed 12958 times).
+                continue
+            w = JIEBA_SCALE * math.sqrt(freq)
+            tok = word.translate(table)
+            for c in word:
+                unfolded["hans"][c] += w
+            for c in tok:
+                uni[c] += w
+            for i in range(len(tok) - 1):
+                bi[tok[i : i + 2]] += w
+    return uni, bi
+
+
+class Estimate:
+    def __init__(self, uni: Counter, bi: Counter, vocab: list[str]):
+        self.vocab = vocab
+        self.index = {c: i for i, c in enumerate(vocab)}
+        total = sum(uni[c] for c in vocab[1:])
+        v = len(vocab)
+        self.pu = [0.0] * v
+        for i, c in enumerate(vocab):
+            if i:
+                self.pu[i] = (1 - UNIFORM_MIX) * uni[c] / total + UNIFORM_MIX / (v - 1)
+        self.hist = [0.0] * v
+        self._mass: dict[tuple[int, float], float] = {}
+        self.types = [0] * v
+        self.succ: list[dict[int, float]] = [dict() for _ in range(v)]
+        for bg, n in bi.items():
+            p = self.index.get(bg[0])
+            q = self.index.get(bg[1])
+            if p is None or q is None or n <= 0:
+                continue
+            self.succ[p][q] = n
+            self.hist[p] += n
+            self.types[p] += 1
+
+    def backoff_mass(self, p: int, d: float) -> float:
+        """The share of p's successor mass moved to the unigram: sum of min(n, d) over successors."""
+        key = (p, d)
+        got = self._mass.get(key)
+        if got is None:
+            got = sum(min(n, d) for n in self.succ[p].values()) / self.hist[p]
+            self._mass[key] = got
+        return got
+
+    def prob(self, p: int, q: int, d: float) -> float:
+        h = self.hist[p]
+        if h <= 0:
+            return self.pu[q]
+        n = self.succ[p].get(q, 0.0)
+        return max(n - d, 0.0) / h + self.backoff_mass(p, d) * self.pu[q]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--opencc", required=True, help="directory with TSCharacters.txt and STCharacters.txt")
+    ap.add_argument("--corpus", required=True, help="directory with hans.jsonl and hant.jsonl")
+    ap.add_argument("--jieba", required=True, help="jieba dict.txt")
+    ap.add_argument("--out", required=True, help="output directory (crates/hanfix/data)")
+    args = ap.parse_args()
+
+    t2s, s2t = build_conversion(args.opencc)
+    table = token_table(t2s)
+    print(f"t2s keys {len(t2s)}, s2t keys {len(s2t)}", file=sys.stderr)
+
+    raw, unfolded, groups, dev = read_corpus(args.corpus, table)
+    uni: Counter = Counter()
+    bi: Counter = Counter()
+    for (script, legal), texts in sorted(groups.items()):
+        w = 1.0 if legal else NONLEGAL_WEIGHT
+        gu: Counter = Counter()
+        gb: Counter = Counter()
+        for t in texts:
+            gu.update(t)
+            gb.update(bigram_counts(t))
+        print(f"{script} legal={legal}: {sum(gu.values())} tokens x{w}", file=sys.stderr)
+        for k, n in gu.items():
+            uni[k] += w * n
+        for k, n in gb.items():
+            bi[k] += w * n
+    ju, jb = read_jieba(args.jieba, table, unfolded)
+    print(f"jieba: {sum(ju.values()):.0f} weighted tokens", file=sys.stderr)
+    uni.update(ju)
+    bi.update(jb)
+    total = sum(uni.values())
+    print(f"total weighted tokens {total:.0f}", file=sys.stderr)
+
+    # ---- vocabulary: specials, then every other token by descending count -------------------
+    others = sorted((c for c in uni if c not in SPECIALS), key=lambda c: (-uni[c], ord(c)))
+    vocab = ["\0"] + SPECIALS + others
+    assert len(vocab) < 65536
+
+    # ---- tune the discount on the dev slice (counts with the dev slice removed) -------------
+    dev_uni: Counter = Counter()
+    dev_bi: Counter = Counter()
+    for t in dev:
+        dev_uni.update(t)
+        dev_bi.update(bigram_counts(t))
+    tu = Counter({k: v - NONLEGAL_WEIGHT * dev_uni[k] for k, v in uni.items()})
+    tb = Counter({k: v - NONLEGAL_WEIGHT * dev_bi[k] for k, v in bi.items()})
+    est = Estimate(tu, tb, vocab)
+    best_d, best_lp = DISCOUNTS[0], -math.inf
+    ndev = sum(dev_bi.values())
+    for d in DISCOUNTS:
+        lp = 0.0
+        for bg, n in dev_bi.items():
+            p, q = est.index[bg[0]], est.index[bg[1]]
+            pr = est.prob(p, q, d)
+            lp += n * math.log10(pr if pr > 0 else 1e-12)
+        print(f"discount {d}: dev log10 p/char {lp / ndev:.4f}", file=sys.stderr)
+        if lp > best_lp:
+            best_d, best_lp = d, lp
+    del est, tu, tb
+    print(f"chosen discount {best_d}", file=sys.stderr)
+
+    # ---- final estimate, pruning and backoff weights ----------------------------------------
+    est = Estimate(uni, bi, vocab)
+    v = len(vocab)
+    # A bigram seen no more than D times gets no discounted mass of its own: its interpolated
+    # probability is the backoff estimate, so it need not be stored.
+    thr = max(MIN_BIGRAM, best_d * 1.0001)
+    while sum(1 for p in range(v) for n in est.succ[p].values() if n >= thr) > MAX_BIGRAMS:
+        thr *= 1.25
+    print(f"bigram threshold {thr:.2f}", file=sys.stderr)
+    uni_lp = [0.0] + [math.log10(est.pu[i]) for i in range(1, v)]
+    alpha_lp = [0.0] * v
+    offsets = [0]
+    curs: list[int] = []
+    qs: list[int] = []
+    for p in range(v):
+        kept = sorted(q for q, n in est.succ[p].items() if n >= thr and q != 0)
+        sp = 0.0
+        su = 0.0
+        for q in kept:
+            pr = est.prob(p, q, best_d)
+            lq = min(255, max(0, round(-math.log10(pr) * Q_SCALE)))
+            curs.append(q)
+            qs.append(lq)
+            sp += 10 ** (-lq / Q_SCALE)
+            su += est.pu[q]
+        offsets.append(len(curs))
+        if p and kept:
+            alpha = max(1.0 - sp, 1e-6) / max(1.0 - su, 1e-6)
+            alpha_lp[p] = math.log10(alpha)
+    print(f"stored bigrams {len(curs)}", file=sys.stderr)
+
+    # ---- character -> id map (with Traditional folded to Simplified) ------------------------
+    charmap: dict[int, int] = {}
+    for i, c in enumerate(vocab):
+        if i > 3:
+            charmap[ord(c)] = i
+    for cp, tok in table.items():
+        if tok in est.index and cp not in charmap:
+            charmap[cp] = est.index[tok]
+    charmap[ord("\n")] = 1
+
+    # ---- classes --------------------------------------------------------------------------------
+    hans_total = sum(raw["hans"].values())
+
+    unfolded_total = {k: sum(v.values()) for k, v in unfolded.items()}
+
+    def rate(c: str) -> float:
+        """Per-million frequency: the lower of the Simplified-folded rate and the rate of `c`
+        as written in its more frequent script (Simplified = corpus + jieba)."""
+        folded = uni.get(c.translate(table), 0.0) / total
+        written = max(unfolded[k].get(c, 0.0) / unfolded_total[k] for k in unfolded)
+        return 1e6 * min(folded, written)
+
+    def char_class(cp: int) -> int:
+        c = chr(cp)
+        bits = base_class(cp)
+        if c in t2s and raw["hans"][c] <= SCRIPT_MAX_COUNT:
+            bits |= TRAD
+        if c in s2t and raw["hant"][c] <= SCRIPT_MAX_COUNT:
+            bits |= SIMP
+        # Rare both as written and folded to Simplified: 們 is common (in Traditional text), and
+        # so is 鍥's Simplified form 锲 (as a word), but 鍥 itself almost never occurs.
+        if bits & HAN and rate(c) < RARE_PER_MILLION:
+            bits |= RARE
+        return bits
+
+    bmp = bytearray(65536)
+    for cp in range(65536):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        bmp[cp] = char_class(cp)
+    # Non-BMP: code computes HAN|RARE for U+20000..=U+323AF; store the exceptions.
+    non_bmp: list[tuple[int, int]] = []
+    cands = set()
+    for c in list(t2s) + list(s2t) + [x for v_ in t2s.values() for x in v_] + list(uni):
+        if len(c) == 1 and ord(c) > 0xFFFF:
+            cands.add(ord(c))
+    for cp in sorted(cands):
+        dflt = (HAN | RARE) if 0x20000 <= cp <= 0x323AF else 0
+        cl = char_class(cp)
+        if cl != dflt:
+            non_bmp.append((cp, cl))
+
+    # RARE share among clean training characters.
+    for script in ("hans", "hant"):
+        cnt = raw[script]
+        tot = sum(cnt.values())
+        han = sum(n for c, n in cnt.items() if char_class(ord(c)) & HAN)
+        rare = sum(n for c, n in cnt.items() if char_class(ord(c)) & RARE)
+        top = sorted(((n, c) for c, n in cnt.items() if char_class(ord(c)) & RARE), reverse=True)[:30]
+        print("  most frequent RARE:", " ".join(f"{c}{n}" for n, c in top), file=sys.stderr)
+        print(
+            f"{script}: RARE share {rare / tot * 100:.4f}% of chars, {rare / max(han, 1) * 100:.4f}% of Han",
+            file=sys.stderr,
+        )
+    print(
+        f"BMP classes: TRAD {sum(1 for b in bmp if b & TRAD)}, SIMP {sum(1 for b in bmp if b & SIMP)}, "
+        f"RARE {sum(1 for b in bmp if b & RARE)}, HAN {sum(1 for b in bmp if b & HAN)}; non-BMP exceptions {len(non_bmp)}",
+        file=sys.stderr,
+    )
+    _ = hans_total
+
+    os.makedirs(args.out, exist_ok=True)
+    write_tables(os.path.join(args.out, "tables.bin"), bmp, non_bmp, t2s, s2t)
+    write_model(
+        os.path.join(args.out, "model.bin"), vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs
+    )
+    return 0
+
+
+def pack_conv(conv: dict[str, list[str]]) -> bytes:
+    keys = sorted(conv, key=ord)
+    entries = bytearray()
+    pool: list[int] = []
+    for k in keys:
+        vals = [ord(x) for x in conv[k]]
+        entries += struct.pack("<III", ord(k), len(pool), len(vals))
+        pool.extend(vals)
+    return struct.pack("<II", len(keys), len(pool)) + bytes(entries) + struct.pack(f"<{len(pool)}I", *pool)
+
+
+def write_tables(path, bmp, non_bmp, t2s, s2t):
+    out = bytearray()
+    out += TABLES_MAGIC + struct.pack("<I", FORMAT_VERSION)
+    out += bmp
+    out += struct.pack("<I", len(non_bmp))
+    for cp, cl in non_bmp:
+        out += struct.pack("<II", cp, cl)
+    out += pack_conv(t2s)
+    out += pack_conv(s2t)
+    with open(path, "wb") as f:
+        f.write(out)
+    print(f"wrote {path}: {len(out)} bytes", file=sys.stderr)
+
+
+def write_model(path, vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs):
+    v = len(vocab)
+    out = bytearray()
+    out += MODEL_MAGIC + struct.pack("<I", FORMAT_VERSION)
+    out += struct.pack("<IIIf", v, len(charmap), len(curs), Q_SCALE)
+    out += struct.pack(f"<{v}I", *[ord(c) for c in vocab])
+    for cp in sorted(charmap):
+        out += struct.pack("<II", cp, charmap[cp])
+    out += struct.pack(f"<{v}f", *uni_lp)
+    out += struct.pack(f"<{v}f", *alpha_lp)
+    out += struct.pack(f"<{v + 1}I", *offsets)
+    out += struct.pack(f"<{len(curs)}H", *curs)
+    out += bytes(qs)
+    with open(path, "wb") as f:
+        f.write(out)
+    print(f"wrote {path}: {len(out)} bytes", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
