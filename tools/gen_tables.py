@@ -37,14 +37,20 @@ FORMAT_VERSION = 1
 TRAD, SIMP, RARE, LATIN, HAN, CJK_PUNCT = 1, 2, 4, 8, 16, 32
 
 # --- model parameters ------------------------------------------------------------------------
-NONLEGAL_WEIGHT = 4.0  # corpus is ~94% (hans) / 71% (hant) legal text: weight the rest up
-JIEBA_SCALE = 2.0  # a jieba word of frequency f counts JIEBA_SCALE * sqrt(f) times
+# The corpus is ~94% (hans) / 71% (hant) legal text: weight the encyclopedic/news records up.
+NONLEGAL_WEIGHT = 16.0  # Simplified non-legal records
+HANT_NONLEGAL_WEIGHT = 16.0  # Traditional non-legal records (folded to Simplified)
+
+JIEBA_SCALE = 4.0  # a jieba word of frequency f counts JIEBA_SCALE * sqrt(f) times
 UNIFORM_MIX = 1e-3  # unigram = (1 - UNIFORM_MIX) * ML + UNIFORM_MIX / V
-DISCOUNTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # absolute discount candidates, tuned on a dev slice
+DISCOUNTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)  # absolute discount grid, tuned on a dev slice
 MIN_BIGRAM = 2.0  # keep bigrams whose weighted count is at least this
 MAX_BIGRAMS = 2_600_000  # hard cap on stored bigrams (raises MIN_BIGRAM if exceeded)
 Q_SCALE = 32.0  # stored bigram log10 p = -q / Q_SCALE, q in 0..=255
-RARE_PER_MILLION = float(os.environ.get("RARE_PM", "4.0"))  # Han chars below this folded frequency are RARE
+# RARE: Han chars below RARE_PER_MILLION as folded to Simplified, or below RARE_WRITTEN_PER_MILLION
+# as written in every source (see is_rare). Overridable from the environment for experiments.
+RARE_PER_MILLION = float(os.environ.get("RARE_PM", "4.0"))
+RARE_WRITTEN_PER_MILLION = float(os.environ.get("RARE_WPM", "1.0"))
 SCRIPT_MAX_COUNT = 0  # TRAD/SIMP: at most this many raw occurrences in the other script
 
 # Special model tokens (single characters standing for a class of characters).
@@ -54,6 +60,12 @@ LETTER = "a"  # ASCII and fullwidth Latin letters
 SPECIALS = [BOS, DIGIT, LETTER]  # ids 1, 2, 3; id 0 is "unknown"
 
 LEGAL_SOURCES = {"lawrefbook-prc-laws", "moj-roc-laws"}
+
+
+def record_weight(script: str, legal: bool) -> float:
+    if legal:
+        return 1.0
+    return NONLEGAL_WEIGHT if script == "hans" else HANT_NONLEGAL_WEIGHT
 
 
 def read_opencc(path: str) -> dict[str, list[str]]:
@@ -153,7 +165,7 @@ def bigram_counts(text: str) -> Counter:
 def read_corpus(corpus_dir: str, table: dict[int, str]):
     """Return (raw char counts per script, model text groups)."""
     raw = {"hans": Counter(), "hant": Counter()}
-    unfolded = {"hans": Counter(), "hant": Counter()}
+    unfolded = {"hans": Counter(), "hant": Counter(), "jieba": Counter()}
     groups: dict[tuple[str, bool], list[str]] = {}
     dev: list[str] = []
     for script in ("hans", "hant"):
@@ -164,9 +176,7 @@ def read_corpus(corpus_dir: str, table: dict[int, str]):
                 text = rec["text"]
                 raw[script].update(text)
                 legal = rec.get("source") in LEGAL_SOURCES
-                w = 1.0 if legal else NONLEGAL_WEIGHT
-                for c, n in Counter(text).items():
-                    unfolded[script][c] += w * n
+                unfolded[script].update(text)
                 tok = BOS + text.translate(table) + BOS
                 # A dev slice (1 in 10 non-legal Simplified records) for tuning the discount.
                 is_dev = (
@@ -196,7 +206,7 @@ def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
             w = JIEBA_SCALE * math.sqrt(freq)
             tok = word.translate(table)
             for c in word:
-                unfolded["hans"][c] += w
+                unfolded["jieba"][c] += w
             for c in tok:
                 uni[c] += w
             for i in range(len(tok) - 1):
@@ -244,13 +254,23 @@ class Estimate:
         return max(n - d, 0.0) / h + self.backoff_mass(p, d) * self.pu[q]
 
 
+def set_weights(nonlegal: float, hant_nonlegal: float, jieba: float) -> None:
+    global NONLEGAL_WEIGHT, HANT_NONLEGAL_WEIGHT, JIEBA_SCALE
+    NONLEGAL_WEIGHT, HANT_NONLEGAL_WEIGHT, JIEBA_SCALE = nonlegal, hant_nonlegal, jieba
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--opencc", required=True, help="directory with TSCharacters.txt and STCharacters.txt")
     ap.add_argument("--corpus", required=True, help="directory with hans.jsonl and hant.jsonl")
     ap.add_argument("--jieba", required=True, help="jieba dict.txt")
     ap.add_argument("--out", required=True, help="output directory (crates/hanfix/data)")
+    ap.add_argument("--nonlegal-weight", type=float, default=NONLEGAL_WEIGHT, help=argparse.SUPPRESS)
+    ap.add_argument("--hant-nonlegal-weight", type=float, default=HANT_NONLEGAL_WEIGHT, help=argparse.SUPPRESS)
+    ap.add_argument("--jieba-scale", type=float, default=JIEBA_SCALE, help=argparse.SUPPRESS)
+    ap.add_argument("--dev-only", action="store_true", help="only report the dev-slice tuning")
     args = ap.parse_args()
+    set_weights(args.nonlegal_weight, args.hant_nonlegal_weight, args.jieba_scale)
 
     t2s, s2t = build_conversion(args.opencc)
     table = token_table(t2s)
@@ -260,7 +280,7 @@ def main() -> int:
     uni: Counter = Counter()
     bi: Counter = Counter()
     for (script, legal), texts in sorted(groups.items()):
-        w = 1.0 if legal else NONLEGAL_WEIGHT
+        w = record_weight(script, legal)
         gu: Counter = Counter()
         gb: Counter = Counter()
         for t in texts:
@@ -305,6 +325,9 @@ def main() -> int:
             best_d, best_lp = d, lp
     del est, tu, tb
     print(f"chosen discount {best_d}", file=sys.stderr)
+    if args.dev_only:
+        print(f"RESULT nonlegal={NONLEGAL_WEIGHT} hant_nonlegal={HANT_NONLEGAL_WEIGHT} jieba={JIEBA_SCALE} d={best_d} dev={best_lp / ndev:.4f}")
+        return 0
 
     # ---- final estimate, pruning and backoff weights ----------------------------------------
     est = Estimate(uni, bi, vocab)
@@ -352,12 +375,14 @@ def main() -> int:
 
     unfolded_total = {k: sum(v.values()) for k, v in unfolded.items()}
 
-    def rate(c: str) -> float:
-        """Per-million frequency: the lower of the Simplified-folded rate and the rate of `c`
-        as written in its more frequent script (Simplified = corpus + jieba)."""
+    def is_rare(c: str) -> bool:
+        """Rare as folded to Simplified (weighted model counts, below RARE_PER_MILLION), or rare as
+        written in every source (hans, hant: raw counts; jieba: weighted), below
+        RARE_WRITTEN_PER_MILLION. The second test catches Traditional-looking mojibake such as 鍥,
+        whose Simplified form 锲 is an ordinary character but which itself almost never occurs."""
         folded = uni.get(c.translate(table), 0.0) / total
         written = max(unfolded[k].get(c, 0.0) / unfolded_total[k] for k in unfolded)
-        return 1e6 * min(folded, written)
+        return folded * 1e6 < RARE_PER_MILLION or written * 1e6 < RARE_WRITTEN_PER_MILLION
 
     def char_class(cp: int) -> int:
         c = chr(cp)
@@ -366,9 +391,7 @@ def main() -> int:
             bits |= TRAD
         if c in s2t and raw["hant"][c] <= SCRIPT_MAX_COUNT:
             bits |= SIMP
-        # Rare both as written and folded to Simplified: 們 is common (in Traditional text), and
-        # so is 鍥's Simplified form 锲 (as a word), but 鍥 itself almost never occurs.
-        if bits & HAN and rate(c) < RARE_PER_MILLION:
+        if bits & HAN and is_rare(c):
             bits |= RARE
         return bits
 
