@@ -6,6 +6,9 @@
 //! byte layout and the regeneration command. Traditional characters are folded to their usual
 //! Simplified form before lookup, so one model scores both scripts.
 //!
+//! `logp_id` is a multiplicative-hash lookup (open addressing, load ≤ 1/2) built when the model is
+//! first used; `id` is one table load for BMP characters.
+//!
 //! Ids: 0 is "unknown"; 1 stands for a line break or the start of a text; 2 for any ASCII or
 //! fullwidth digit; 3 for any ASCII or fullwidth Latin letter. Every other character the model
 //! knows (Hanzi, each punctuation mark, space, ...) has its own id, the frequent ones first.
@@ -34,12 +37,17 @@ pub struct Model {
     uni: Vec<f32>,
     /// log10 backoff weight per previous id.
     alpha: Vec<f32>,
-    /// `offsets[p]..offsets[p + 1]` is the range of `cur`/`q` holding the successors of `p`.
-    offsets: Vec<u32>,
-    /// Successor ids, sorted within each previous id's range.
-    cur: Vec<u16>,
-    /// Quantised log10 probability of each stored bigram (see `lut`).
-    q: Vec<u8>,
+    /// Open-addressing hash of the stored bigrams: key `prev << 16 | cur` (never 0, since rows of
+    /// id 0 are not stored), 0 = empty slot; linear probing.
+    keys: Box<[u32]>,
+    /// Quantised log10 probability of the bigram in the same slot of `keys` (see `lut`).
+    vals: Box<[u8]>,
+    /// `keys.len() - 1` (the length is a power of two).
+    mask: usize,
+    /// `32 - log2(keys.len())`: the multiplicative hash keeps the top bits.
+    shift: u32,
+    /// Number of stored bigrams.
+    n_bigrams: usize,
     /// Dequantisation table: log10 p = `lut[q]`.
     lut: [f32; 256],
 }
@@ -53,6 +61,12 @@ pub const BOS_ID: u32 = 1;
 pub const DIGIT_ID: u32 = 2;
 /// Id shared by ASCII and fullwidth Latin letters.
 pub const LETTER_ID: u32 = 3;
+
+/// Multiplicative hash of a bigram key, keeping the top `32 - shift` bits.
+#[inline]
+fn hash(key: u32, shift: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> shift) as usize
+}
 
 impl Model {
     /// The model embedded in the library, parsed on first use.
@@ -69,9 +83,11 @@ impl Model {
             vocab: vec!['\0'],
             uni: vec![UNKNOWN_LOGP],
             alpha: vec![0.0],
-            offsets: vec![0, 0],
-            cur: Vec::new(),
-            q: Vec::new(),
+            keys: vec![0u32; 1].into_boxed_slice(),
+            vals: vec![0u8; 1].into_boxed_slice(),
+            mask: 0,
+            shift: 31,
+            n_bigrams: 0,
             lut: [UNKNOWN_LOGP; 256],
         }
     }
@@ -128,11 +144,29 @@ impl Model {
             return None;
         }
         let cb = r.bytes(n_bi.checked_mul(2)?)?;
-        let cur: Vec<u16> = cb
-            .chunks_exact(2)
-            .map(|x| u16::from_le_bytes([x[0], x[1]]))
-            .collect();
-        let q = r.bytes(n_bi)?.to_vec();
+        let qb = r.bytes(n_bi)?;
+        // Load factor at most 1/2.
+        let cap = (n_bi.max(1) * 2).next_power_of_two();
+        let bits = cap.trailing_zeros();
+        let (mask, shift) = (cap - 1, 32 - bits.min(31));
+        let mut keys = vec![0u32; cap].into_boxed_slice();
+        let mut vals = vec![0u8; cap].into_boxed_slice();
+        for p in 1..v {
+            let (lo, hi) = (offsets[p] as usize, offsets[p + 1] as usize);
+            for i in lo..hi {
+                let c = u16::from_le_bytes([cb[2 * i], cb[2 * i + 1]]);
+                if c == 0 || c as usize >= v {
+                    return None;
+                }
+                let key = (p as u32) << 16 | c as u32;
+                let mut slot = hash(key, shift) & mask;
+                while keys[slot] != 0 && keys[slot] != key {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = key;
+                vals[slot] = qb[i];
+            }
+        }
         let mut lut = [0f32; 256];
         for (i, x) in lut.iter_mut().enumerate() {
             *x = -(i as f32) / scale;
@@ -143,9 +177,11 @@ impl Model {
             vocab,
             uni,
             alpha,
-            offsets,
-            cur,
-            q,
+            keys,
+            vals,
+            mask,
+            shift,
+            n_bigrams: n_bi,
             lut,
         })
     }
@@ -153,6 +189,11 @@ impl Model {
     /// Number of ids (including 0, "unknown"); every id returned by [`Model::id`] is below it.
     pub fn vocab_size(&self) -> u32 {
         self.vocab.len() as u32
+    }
+
+    /// Number of stored bigrams (the rest are estimated by backoff).
+    pub fn bigram_count(&self) -> usize {
+        self.n_bigrams
     }
 
     /// The character an id stands for (`'\n'` for [`BOS_ID`], `'0'` for [`DIGIT_ID`], `'a'` for
@@ -194,18 +235,20 @@ impl Model {
         let Some(&u) = self.uni.get(cur as usize) else {
             return UNKNOWN_LOGP;
         };
-        let p = prev as usize;
-        let (Some(&lo), Some(&hi), Some(&a)) = (
-            self.offsets.get(p),
-            self.offsets.get(p.wrapping_add(1)),
-            self.alpha.get(p),
-        ) else {
+        let Some(&a) = self.alpha.get(prev as usize) else {
             return u;
         };
-        if let Some(succ) = self.cur.get(lo as usize..hi as usize) {
-            if let Ok(i) = succ.binary_search(&(cur as u16)) {
-                if let Some(&q) = self.q.get(lo as usize + i) {
-                    return self.lut[q as usize];
+        if prev != 0 {
+            let key = prev << 16 | cur;
+            let mut slot = hash(key, self.shift) & self.mask;
+            loop {
+                match self.keys.get(slot) {
+                    Some(&k) if k == key => {
+                        let q = self.vals.get(slot).copied().unwrap_or(u8::MAX);
+                        return self.lut[q as usize];
+                    }
+                    Some(&0) | None => break,
+                    Some(_) => slot = (slot + 1) & self.mask,
                 }
             }
         }
@@ -249,7 +292,7 @@ mod tests {
     fn parses_embedded_data() {
         let m = Model::parse(MODEL).expect("embedded model parses");
         assert!(m.vocab_size() > 5000, "{}", m.vocab_size());
-        assert!(m.cur.len() > 100_000);
+        assert!(m.bigram_count() > 100_000);
     }
 
     #[test]
