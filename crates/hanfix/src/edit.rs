@@ -88,7 +88,11 @@ impl Edit {
     /// Offsets that do not fall on a character boundary are rounded down.
     pub fn char_span(&self, original: &str) -> (usize, usize) {
         let start = char_offset(original, self.start);
-        let end = start + char_offset(&original[floor_boundary(original, self.start)..], self.end.saturating_sub(self.start));
+        let end = start
+            + char_offset(
+                &original[floor_boundary(original, self.start)..],
+                self.end.saturating_sub(self.start),
+            );
         (start, end)
     }
 }

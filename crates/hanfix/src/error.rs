@@ -18,8 +18,14 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Binary { offset } => write!(f, "input looks like binary data (control byte at offset {offset})"),
-            Error::Undecodable { offset } => write!(f, "input is not valid UTF-8, GB18030 or Big5 (first bad byte at offset {offset})"),
+            Error::Binary { offset } => write!(
+                f,
+                "input looks like binary data (control byte at offset {offset})"
+            ),
+            Error::Undecodable { offset } => write!(
+                f,
+                "input is not valid UTF-8, GB18030 or Big5 (first bad byte at offset {offset})"
+            ),
         }
     }
 }

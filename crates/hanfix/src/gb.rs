@@ -19,7 +19,10 @@ impl GbBytes {
 /// Encodes `c` as GB18030. Every Unicode scalar value except U+E5E5 has an encoding.
 pub fn encode_char(c: char) -> Option<GbBytes> {
     if c.is_ascii() {
-        return Some(GbBytes { len: 1, bytes: [c as u8, 0, 0, 0] });
+        return Some(GbBytes {
+            len: 1,
+            bytes: [c as u8, 0, 0, 0],
+        });
     }
     let mut enc = GB18030.new_encoder();
     let mut buf = [0u8; 4];
@@ -27,7 +30,10 @@ pub fn encode_char(c: char) -> Option<GbBytes> {
     let s = c.encode_utf8(&mut tmp);
     let (res, _read, written) = enc.encode_from_utf8_without_replacement(s, &mut buf, true);
     match res {
-        EncoderResult::InputEmpty if written > 0 => Some(GbBytes { len: written as u8, bytes: buf }),
+        EncoderResult::InputEmpty if written > 0 => Some(GbBytes {
+            len: written as u8,
+            bytes: buf,
+        }),
         _ => None,
     }
 }
@@ -39,7 +45,8 @@ pub fn decode_pair(lead: u8, trail: u8) -> Option<char> {
     }
     let mut dec = GB18030.new_decoder_without_bom_handling();
     let mut out = [0u16; 2];
-    let (res, _read, written) = dec.decode_to_utf16_without_replacement(&[lead, trail], &mut out, true);
+    let (res, _read, written) =
+        dec.decode_to_utf16_without_replacement(&[lead, trail], &mut out, true);
     match res {
         DecoderResult::InputEmpty if written == 1 => char::from_u32(out[0] as u32),
         _ => None,
@@ -115,7 +122,11 @@ mod tests {
         let t = PairTable::global();
         for lead in 0x81u8..=0xFE {
             for trail in 0u8..=0xFF {
-                assert_eq!(t.get(lead, trail), decode_pair(lead, trail), "{lead:02X}{trail:02X}");
+                assert_eq!(
+                    t.get(lead, trail),
+                    decode_pair(lead, trail),
+                    "{lead:02X}{trail:02X}"
+                );
             }
         }
     }

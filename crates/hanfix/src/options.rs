@@ -81,7 +81,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { script: ScriptMode::Auto, punct: PunctMode::Auto, mojibake: true, byteshift: true, pinyin: true, html: true }
+        Options {
+            script: ScriptMode::Auto,
+            punct: PunctMode::Auto,
+            mojibake: true,
+            byteshift: true,
+            pinyin: true,
+            html: true,
+        }
     }
 }
 
@@ -105,7 +112,9 @@ impl FromStr for ScriptMode {
             "hans" | "simplified" | "zh-hans" => Ok(ScriptMode::Hans),
             "hant" | "traditional" | "zh-hant" => Ok(ScriptMode::Hant),
             "keep" => Ok(ScriptMode::Keep),
-            _ => Err(ParseOptionError(format!("unknown script mode {s:?}: expected auto, hans, hant or keep"))),
+            _ => Err(ParseOptionError(format!(
+                "unknown script mode {s:?}: expected auto, hans, hant or keep"
+            ))),
         }
     }
 }
@@ -116,7 +125,9 @@ impl FromStr for PunctMode {
         match s {
             "auto" => Ok(PunctMode::Auto),
             "keep" => Ok(PunctMode::Keep),
-            _ => Err(ParseOptionError(format!("unknown punct mode {s:?}: expected auto or keep"))),
+            _ => Err(ParseOptionError(format!(
+                "unknown punct mode {s:?}: expected auto or keep"
+            ))),
         }
     }
 }

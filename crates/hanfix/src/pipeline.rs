@@ -70,7 +70,10 @@ impl Fixer {
     pub fn fix_report(&self, text: &str) -> Report {
         let flags = scan::scan(text);
         if flags.is_clean(&self.opts) {
-            return Report { text: text.to_owned(), ..Report::default() };
+            return Report {
+                text: text.to_owned(),
+                ..Report::default()
+            };
         }
         self.run(text, flags)
     }
@@ -103,6 +106,11 @@ impl Fixer {
             tracked.apply(stage.kind(), &mut reps, &mut edits);
         }
         let garble = doc.garble(text, &edits);
-        Report { text: tracked.into_string(), edits, script: doc.script, garble }
+        Report {
+            text: tracked.into_string(),
+            edits,
+            script: doc.script,
+            garble,
+        }
     }
 }

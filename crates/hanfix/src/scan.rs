@@ -46,7 +46,9 @@ impl Flags {
         if script_work {
             return false;
         }
-        !(opts.punct == PunctMode::Auto && self.ascii_punct && (han || self.classes & class::CJK_PUNCT != 0))
+        !(opts.punct == PunctMode::Auto
+            && self.ascii_punct
+            && (han || self.classes & class::CJK_PUNCT != 0))
     }
 }
 
@@ -79,6 +81,8 @@ pub fn scan(text: &str) -> Flags {
     f.question = ascii_seen[b'?' as usize];
     f.paren |= ascii_seen[b'(' as usize];
     f.markup = ascii_seen[b'<' as usize] || ascii_seen[b'&' as usize];
-    f.ascii_punct = [b',', b':', b';', b'!', b'?'].iter().any(|&b| ascii_seen[b as usize]);
+    f.ascii_punct = [b',', b':', b';', b'!', b'?']
+        .iter()
+        .any(|&b| ascii_seen[b as usize]);
     f
 }

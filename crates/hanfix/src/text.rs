@@ -26,8 +26,20 @@ pub struct Replacement {
 
 impl Replacement {
     /// A replacement with a static reason.
-    pub fn new(start: usize, end: usize, text: impl Into<String>, confidence: f32, reason: &'static str) -> Self {
-        Replacement { start, end, text: text.into(), confidence, reason: Cow::Borrowed(reason) }
+    pub fn new(
+        start: usize,
+        end: usize,
+        text: impl Into<String>,
+        confidence: f32,
+        reason: &'static str,
+    ) -> Self {
+        Replacement {
+            start,
+            end,
+            text: text.into(),
+            confidence,
+            reason: Cow::Borrowed(reason),
+        }
     }
 }
 
@@ -49,7 +61,10 @@ pub struct Tracked {
 impl Tracked {
     /// Starts tracking `text`; current and original offsets coincide.
     pub fn new(text: String) -> Self {
-        Tracked { text, regions: Vec::new() }
+        Tracked {
+            text,
+            regions: Vec::new(),
+        }
     }
 
     /// The current text.
@@ -101,84 +116,86 @@ impl Tracked {
         reps.sort_by_key(|r| (r.start, r.end));
         let old = std::mem::take(&mut self.text);
         let mut text = String::with_capacity(old.len() + old.len() / 8);
-        let mut regions: Vec<Region> = Vec::with_capacity(self.regions.len() + reps.len());
-        let mut ri = 0; // next old region
-        let mut copied = 0; // old offset copied so far
-        let mut delta: isize = 0;
+        // (old start, old end, new start, new end) of every applied replacement.
+        let mut moves: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(reps.len());
+        let mut fresh: Vec<Region> = Vec::with_capacity(reps.len());
+        let mut copied = 0;
         for rep in reps.drain(..) {
-            if rep.start < copied || rep.end < rep.start || rep.end > old.len() || !old.is_char_boundary(rep.start) || !old.is_char_boundary(rep.end) {
+            let (a, b) = (rep.start, rep.end);
+            let valid = a >= copied
+                && a <= b
+                && b <= old.len()
+                && old.is_char_boundary(a)
+                && old.is_char_boundary(b);
+            if !valid {
                 continue;
             }
-            let (a, b) = (rep.start, rep.end);
-            // Old regions wholly before the replacement keep their place, shifted.
-            while ri < self.regions.len() {
-                let r = self.regions[ri];
-                let before = r.cur_end <= a && !(r.cur_start == r.cur_end && r.cur_start == a && a < b);
-                if !before {
-                    break;
-                }
-                regions.push(shift(r, delta));
-                ri += 1;
-            }
-            // Absorb regions that overlap [a, b).
-            let (mut ua, mut ub) = (a, b);
-            while ri < self.regions.len() {
-                let r = self.regions[ri];
-                let overlaps = (r.cur_start < b && r.cur_end > a) || (r.cur_start >= a && r.cur_start < b) || (a == b && r.cur_start < a && r.cur_end > a);
-                if !overlaps {
-                    break;
-                }
-                ua = ua.min(r.cur_start);
-                ub = ub.max(r.cur_end);
-                ri += 1;
-            }
-            let orig_start = self.map(ua, false);
-            let orig_end = self.map(ub, true);
+            text.push_str(&old[copied..a]);
+            let na = text.len();
+            text.push_str(&rep.text);
+            let nb = text.len();
+            copied = b;
+            let (orig_start, orig_end) = (self.map(a, false), self.map(b, true));
             edits.push(Edit {
-                start: self.map(a, false),
-                end: self.map(b, true),
+                start: orig_start,
+                end: orig_end,
                 stage,
                 before: old[a..b].to_owned(),
-                after: rep.text.clone(),
+                after: rep.text,
                 confidence: rep.confidence,
                 reason: rep.reason,
             });
-            // A region absorbed from before `a` was already partly copied; unite carefully.
-            let new_start = (ua as isize + delta) as usize;
-            text.push_str(&old[copied..a]);
-            text.push_str(&rep.text);
-            copied = b;
-            delta += rep.text.len() as isize - (b - a) as isize;
-            let new_end = (ub as isize + delta) as usize;
-            if ub > b {
-                // The absorbed region extends past the replacement: copy its tail now.
-                text.push_str(&old[b..ub]);
-                copied = ub;
-            }
-            let region = Region { cur_start: new_start, cur_end: new_end, orig_start, orig_end };
-            match regions.last_mut() {
-                Some(last) if last.cur_end >= region.cur_start => {
-                    last.cur_end = last.cur_end.max(region.cur_end);
-                    last.orig_end = last.orig_end.max(region.orig_end);
-                    last.orig_start = last.orig_start.min(region.orig_start);
-                }
-                _ => regions.push(region),
-            }
+            moves.push((a, b, na, nb));
+            fresh.push(Region {
+                cur_start: na,
+                cur_end: nb,
+                orig_start,
+                orig_end,
+            });
         }
         text.push_str(&old[copied..]);
-        for r in &self.regions[ri..] {
-            regions.push(shift(*r, delta));
+        // Carry the earlier regions into the new coordinates, then merge them with the new ones.
+        let to_new = |p: usize, right: bool| -> usize {
+            let i = moves.partition_point(|m| m.0 <= p);
+            if i == 0 {
+                return p;
+            }
+            let (a, b, na, nb) = moves[i - 1];
+            if p >= b {
+                nb + (p - b)
+            } else if p == a || !right {
+                na
+            } else {
+                nb
+            }
+        };
+        let mut all: Vec<Region> = self
+            .regions
+            .iter()
+            .map(|r| Region {
+                cur_start: to_new(r.cur_start, false),
+                cur_end: to_new(r.cur_end, true),
+                ..*r
+            })
+            .chain(fresh)
+            .collect();
+        all.sort_by_key(|r| (r.cur_start, r.cur_end));
+        let mut merged: Vec<Region> = Vec::with_capacity(all.len());
+        for r in all {
+            match merged.last_mut() {
+                Some(last)
+                    if r.cur_start < last.cur_end
+                        || (r.cur_start == last.cur_start && r.cur_start == r.cur_end) =>
+                {
+                    last.cur_end = last.cur_end.max(r.cur_end);
+                    last.orig_start = last.orig_start.min(r.orig_start);
+                    last.orig_end = last.orig_end.max(r.orig_end);
+                }
+                _ => merged.push(r),
+            }
         }
         self.text = text;
-        self.regions = regions;
-    }
-}
-
-fn shift(r: Region, delta: isize) -> Region {
-    Region {
-        cur_start: (r.cur_start as isize + delta) as usize,
-        cur_end: (r.cur_end as isize + delta) as usize,
-        ..r
+        self.regions = merged;
     }
 }
 
@@ -211,7 +228,11 @@ mod tests {
     fn replacement_inside_an_earlier_region_maps_to_the_whole_region() {
         let mut t = Tracked::new("xx?abc yy".into());
         let mut edits = Vec::new();
-        t.apply(StageKind::ByteShift, &mut vec![rep(2, 6, "QRS")], &mut edits);
+        t.apply(
+            StageKind::ByteShift,
+            &mut vec![rep(2, 6, "QRS")],
+            &mut edits,
+        );
         assert_eq!(t.as_str(), "xxQRS yy");
         t.apply(StageKind::Script, &mut vec![rep(3, 4, "r")], &mut edits);
         assert_eq!(t.as_str(), "xxQrS yy");
@@ -220,10 +241,34 @@ mod tests {
     }
 
     #[test]
+    fn several_replacements_inside_one_earlier_region() {
+        let mut t = Tracked::new("a?xyz b".into());
+        let mut edits = Vec::new();
+        t.apply(
+            StageKind::ByteShift,
+            &mut vec![rep(1, 5, "PQRS")],
+            &mut edits,
+        );
+        t.apply(
+            StageKind::Script,
+            &mut vec![rep(1, 2, "p"), rep(3, 4, "r")],
+            &mut edits,
+        );
+        assert_eq!(t.as_str(), "apQrS b");
+        assert_eq!(edits.len(), 3);
+        assert_eq!((edits[2].start, edits[2].end), (1, 5));
+        assert_eq!(t.orig_start(6), 6);
+    }
+
+    #[test]
     fn overlapping_and_out_of_range_replacements_are_dropped() {
         let mut t = Tracked::new("abcdef".into());
         let mut edits = Vec::new();
-        t.apply(StageKind::Html, &mut vec![rep(1, 3, "X"), rep(2, 4, "Y"), rep(5, 99, "Z")], &mut edits);
+        t.apply(
+            StageKind::Html,
+            &mut vec![rep(1, 3, "X"), rep(2, 4, "Y"), rep(5, 99, "Z")],
+            &mut edits,
+        );
         assert_eq!(t.as_str(), "aXdef");
         assert_eq!(edits.len(), 1);
     }

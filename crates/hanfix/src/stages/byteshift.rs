@@ -10,9 +10,11 @@
 //! original byte stream: the lost byte is unknown (all 126 lead bytes are tried), every damaged
 //! character contributes its two GB18030 bytes, an ASCII character may be a surfacing trail byte
 //! or a folded fullwidth character, a vanished user-defined pair may hide between two characters,
-//! and a second `?` may be an orphan byte that swallowed `(`, `<` or `&`. Each hypothesis is
-//! scored by the character language model, with a uniform prior over every unknown byte; the best
-//! one replaces the damaged span only when it beats the damaged reading by a wide margin.
+//! and a second `?` may be an orphan byte that swallowed `(`, `<` or `&`. Given the shift, the
+//! damage is a function of the original bytes, so each hypothesis (an original text consistent
+//! with what was observed) is scored by the character language model alone, plus small priors for
+//! the shift and for each vanished pair; hypotheses that reach the same state are merged (Viterbi).
+//! The best one replaces the damaged span only when it beats the damaged reading by a wide margin.
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
@@ -27,13 +29,14 @@ use crate::text::Replacement;
 pub struct ByteShift;
 
 /// Hypotheses kept after each step of the search.
-const BEAM: usize = 24;
+const BEAM: usize = 48;
 /// Longest span (in damaged characters) searched from one trigger.
 const MAX_SPAN: usize = 400;
 /// log10 prior of "this `?` starts a shifted span" against "it is a literal question mark".
 const SHIFT_PRIOR: f32 = -1.0;
-/// log10 prior of one vanished user-defined pair, on top of the uniform prior over its bytes.
-const GAP_PRIOR: f32 = -1.5;
+/// log10 prior of one vanished user-defined pair (a regulariser: which pairs vanish follows from
+/// the original bytes, so the model's score of the original text is the rest of the evidence).
+const GAP_PRIOR: f32 = -1.0;
 /// Most vanished pairs one span may hide.
 const MAX_GAPS: u8 = 3;
 /// log10 margin by which the repair must beat the damaged reading.
@@ -67,7 +70,9 @@ impl Stage for ByteShift {
 }
 
 fn beside_cjk(text: &str, q: usize) -> bool {
-    let cjk = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0);
+    let cjk = |c: Option<char>| {
+        c.is_some_and(|c| !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
+    };
     cjk(text[..q].chars().next_back()) || cjk(text[q + 1..].chars().next())
 }
 
@@ -97,7 +102,9 @@ fn pua_pairs() -> &'static [(u8, Vec<u8>)] {
         let t = PairTable::global();
         (0x81u8..=0xFE)
             .filter_map(|lead| {
-                let trails: Vec<u8> = (0x40u8..=0xFE).filter(|&tr| t.get(lead, tr).is_some_and(gb::is_private_use)).collect();
+                let trails: Vec<u8> = (0x40u8..=0xFE)
+                    .filter(|&tr| t.get(lead, tr).is_some_and(gb::is_private_use))
+                    .collect();
                 (!trails.is_empty()).then_some((lead, trails))
             })
             .collect()
@@ -106,7 +113,9 @@ fn pua_pairs() -> &'static [(u8, Vec<u8>)] {
 
 /// A valid, non-private-use character for a byte pair.
 fn pair(lead: u8, trail: u8) -> Option<char> {
-    PairTable::global().get(lead, trail).filter(|&c| !gb::is_private_use(c))
+    PairTable::global()
+        .get(lead, trail)
+        .filter(|&c| !gb::is_private_use(c))
 }
 
 fn two_bytes(c: char) -> Option<(u8, u8)> {
@@ -121,7 +130,10 @@ fn two_bytes(c: char) -> Option<(u8, u8)> {
 fn annotation_body(w: &[char]) -> Option<(usize, String)> {
     let close = w.iter().take(10).position(|&c| c == ')')?;
     let syl: String = w[..close].iter().collect::<String>().trim().to_string();
-    let ok = !syl.is_empty() && syl.chars().all(|c| c.is_ascii_alphanumeric() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c));
+    let ok = !syl.is_empty()
+        && syl
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c));
     ok.then_some((close + 1, syl))
 }
 
@@ -137,7 +149,11 @@ fn swallowed(w: &[char]) -> Option<char> {
         return Some('<');
     }
     if let Some(semi) = s.find(';') {
-        if semi > 1 && s[..semi].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#') {
+        if semi > 1
+            && s[..semi]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'#')
+        {
             return Some('&');
         }
     }
@@ -156,25 +172,56 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
     let prev = text[..q].chars().next_back().unwrap_or('\n');
     let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
     let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
-    let after_window = |pos: usize| -> char { w.get(pos).copied().unwrap_or('\n') };
+    // The character after a span, looking past markup an orphan byte may have broken open.
+    let after_window = |pos: usize| -> char {
+        let rest = &w[pos.min(w.len())..];
+        let skip = match swallowed(rest) {
+            Some('<') | Some('&') => rest
+                .iter()
+                .position(|&c| c == '>' || c == ';')
+                .map_or(0, |p| p + 1),
+            _ => 0,
+        };
+        rest.get(skip).copied().unwrap_or('\n')
+    };
     let n = w.len();
 
     let mut live: Vec<Hyp> = Vec::new();
-    let start = Hyp { pos: 1, pending: None, out: String::new(), last: model.id(prev), score: SHIFT_PRIOR, gaps: 0 };
+    let start = Hyp {
+        pos: 1,
+        pending: None,
+        out: String::new(),
+        last: model.id(prev),
+        score: SHIFT_PRIOR,
+        gaps: 0,
+    };
     let leads: Vec<u8> = (0x81u8..=0xFE).collect();
     for &x in &leads {
-        live.push(Hyp { pending: Some(x), score: start.score - (leads.len() as f32).log10(), ..start.clone() });
+        live.push(Hyp {
+            pending: Some(x),
+            score: start.score - (leads.len() as f32).log10(),
+            ..start.clone()
+        });
     }
     // A garbage character of the shift got its own annotation; the orphan lead swallowed its `(`.
     if let Some((len, syl)) = annotation_body(&w[1..]) {
         let prev_trail = two_bytes(prev).map(|(_, t)| t);
         let xs: Vec<u8> = match prev_trail {
-            Some(t) => leads.iter().copied().filter(|&x| pair(t, x).is_some_and(|g| is_reading(g, &syl))).collect(),
+            Some(t) => leads
+                .iter()
+                .copied()
+                .filter(|&x| pair(t, x).is_some_and(|g| is_reading(g, &syl)))
+                .collect(),
             None => Vec::new(),
         };
         let xs = if xs.is_empty() { leads.clone() } else { xs };
         for &x in &xs {
-            live.push(Hyp { pos: 1 + len, pending: Some(x), score: start.score - (xs.len() as f32).log10(), ..start.clone() });
+            live.push(Hyp {
+                pos: 1 + len,
+                pending: Some(x),
+                score: start.score - (xs.len() as f32).log10(),
+                ..start.clone()
+            });
         }
     }
 
@@ -187,6 +234,12 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
         let mut base = model.score(prev, &damaged);
         base += model.logp(w[h.pos - 1], next);
         let gain = h.score - base;
+        if std::env::var_os("HANFIX_DEBUG_SHIFT").is_some() {
+            eprintln!(
+                "finish gain {gain:.2} score {:.2} base {base:.2} out {:?}",
+                h.score, h.out
+            );
+        }
         if best.as_ref().is_none_or(|(g, _)| gain > *g) {
             *best = Some((gain, h));
         }
@@ -208,7 +261,9 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
             }
             let c = w[h.pos];
             if c.is_ascii() {
-                expand_ascii(&h, lead, c, &w, model, &mut next, &mut |h| finish(h, &mut best));
+                expand_ascii(&h, lead, c, &w, model, &mut next, &mut |h| {
+                    finish(h, &mut best)
+                });
             } else if let Some((b1, b2)) = two_bytes(c) {
                 if let Some(ch) = pair(lead, b1) {
                     let mut g = h.clone();
@@ -244,22 +299,43 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
     })
 }
 
-fn expand_ascii(h: &Hyp, lead: u8, c: char, w: &[char], model: &Model, next: &mut Vec<Hyp>, finish: &mut dyn FnMut(Hyp)) {
+fn expand_ascii(
+    h: &Hyp,
+    lead: u8,
+    c: char,
+    w: &[char],
+    model: &Model,
+    next: &mut Vec<Hyp>,
+    finish: &mut dyn FnMut(Hyp),
+) {
     let b = c as u8;
     if c == '\n' {
         return;
     }
     if c == '?' {
         // An orphan lead: the `?` is the missing trail byte plus a swallowed ASCII character.
-        let trails: Vec<(u8, char)> = (0x40u8..=0xFE).filter_map(|t| pair(lead, t).map(|ch| (t, ch))).collect();
-        let prior = -(trails.len().max(1) as f32).log10();
+        let mut trails: Vec<(u8, char)> = (0x40u8..=0xFE)
+            .filter_map(|t| pair(lead, t).map(|ch| (t, ch)))
+            .collect();
         let swallowed = swallowed(&w[h.pos + 1..]);
+        // When the orphan swallowed the `(` of an annotation, the annotation names the reading of
+        // the character the orphan completes.
+        if let Some((_, syl)) = annotation_body(&w[h.pos + 1..]) {
+            let read: Vec<(u8, char)> = trails
+                .iter()
+                .copied()
+                .filter(|&(_, ch)| is_reading(ch, &syl))
+                .collect();
+            if !read.is_empty() {
+                trails = read;
+            }
+        }
         for &(_, ch) in &trails {
             let mut g = h.clone();
-            g.score += prior;
             emit(&mut g, model, ch);
             if let Some(s) = swallowed {
-                emit(&mut g, model, s);
+                // The swallowed character is restored but not scored: markup is not language.
+                g.out.push(s);
             }
             g.pending = None;
             g.pos += 1;
@@ -295,8 +371,7 @@ fn expand_ascii(h: &Hyp, lead: u8, c: char, w: &[char], model: &Model, next: &mu
 
 fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<Hyp>) {
     let pairs = pua_pairs();
-    let total: usize = pairs.iter().map(|(_, t)| t.len()).sum();
-    let prior = GAP_PRIOR - (total as f32).log10();
+    let prior = GAP_PRIOR;
     let mut local: Vec<Hyp> = Vec::new();
     for (p1, trails) in pairs {
         let Some(c1) = pair(lead, *p1) else { continue };
@@ -309,7 +384,10 @@ fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<H
             if local.len() >= BEAM && local.last().is_some_and(|l| l.score >= s) {
                 continue;
             }
-            let mut g = Hyp { out: h.out.clone(), ..*h };
+            let mut g = Hyp {
+                out: h.out.clone(),
+                ..*h
+            };
             g.out.push(c1);
             g.out.push(c2);
             g.last = id2;
@@ -321,14 +399,31 @@ fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<H
             prune(&mut local);
         }
     }
+    if std::env::var_os("HANFIX_DEBUG_SHIFT").is_some() {
+        eprintln!(
+            "gap at {} lead {lead:02X}: {:?}",
+            h.pos,
+            local
+                .iter()
+                .take(3)
+                .map(|g| (g.out.clone(), g.score))
+                .collect::<Vec<_>>()
+        );
+    }
     next.extend(local);
 }
 
+/// Keeps the best hypothesis per search state (position, pending byte, last character), then the
+/// best [`BEAM`] of those.
 fn prune(hyps: &mut Vec<Hyp>) {
-    if hyps.len() > BEAM {
-        hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
-        hyps.truncate(BEAM);
-    } else {
-        hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
-    }
+    hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut seen: Vec<(usize, Option<u8>, u32)> = Vec::with_capacity(BEAM);
+    hyps.retain(|h| {
+        let key = (h.pos, h.pending, h.last);
+        if seen.len() >= BEAM || seen.contains(&key) {
+            return false;
+        }
+        seen.push(key);
+        true
+    });
 }

@@ -22,7 +22,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
         return Err(Error::Binary { offset });
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Decoded { text: s.to_owned(), edits: Vec::new() }),
+        Ok(s) => Ok(Decoded {
+            text: s.to_owned(),
+            edits: Vec::new(),
+        }),
         Err(_) => Ok(decode_legacy_or_lossy(bytes)),
     }
 }
@@ -43,7 +46,10 @@ fn binary_offset(bytes: &[u8]) -> Option<usize> {
 }
 
 fn decode_legacy_or_lossy(bytes: &[u8]) -> Decoded {
-    for (enc, name) in [(encoding_rs::GB18030, "decoded as GB18030"), (encoding_rs::BIG5, "decoded as Big5")] {
+    for (enc, name) in [
+        (encoding_rs::GB18030, "decoded as GB18030"),
+        (encoding_rs::BIG5, "decoded as Big5"),
+    ] {
         if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
             let text = text.into_owned();
             let edit = Edit {
@@ -55,7 +61,10 @@ fn decode_legacy_or_lossy(bytes: &[u8]) -> Decoded {
                 confidence: 0.9,
                 reason: Cow::Borrowed(name),
             };
-            return Decoded { text, edits: vec![edit] };
+            return Decoded {
+                text,
+                edits: vec![edit],
+            };
         }
     }
     let mut text = String::with_capacity(bytes.len());
@@ -77,7 +86,10 @@ fn decode_legacy_or_lossy(bytes: &[u8]) -> Decoded {
                     start: pos + good,
                     end: pos + good + bad,
                     stage: StageKind::Decode,
-                    before: rest[good..good + bad].iter().map(|b| format!("\\x{b:02X}")).collect(),
+                    before: rest[good..good + bad]
+                        .iter()
+                        .map(|b| format!("\\x{b:02X}"))
+                        .collect(),
                     after: "\u{FFFD}".into(),
                     confidence: 1.0,
                     reason: Cow::Borrowed("invalid UTF-8 sequence"),

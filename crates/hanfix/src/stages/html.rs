@@ -30,9 +30,47 @@ impl Stage for Html {
 }
 
 const TAGS: &[&str] = &[
-    "p", "br", "div", "span", "a", "b", "i", "u", "em", "strong", "font", "li", "ul", "ol", "td", "tr", "th", "table",
-    "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "img", "center", "section", "article", "small", "sup", "sub",
-    "blockquote", "hr", "label", "header", "footer", "nav", "figure", "figcaption",
+    "p",
+    "br",
+    "div",
+    "span",
+    "a",
+    "b",
+    "i",
+    "u",
+    "em",
+    "strong",
+    "font",
+    "li",
+    "ul",
+    "ol",
+    "td",
+    "tr",
+    "th",
+    "table",
+    "tbody",
+    "thead",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "img",
+    "center",
+    "section",
+    "article",
+    "small",
+    "sup",
+    "sub",
+    "blockquote",
+    "hr",
+    "label",
+    "header",
+    "footer",
+    "nav",
+    "figure",
+    "figcaption",
 ];
 
 fn entity(name: &str) -> Option<char> {
@@ -76,7 +114,10 @@ fn entity(name: &str) -> Option<char> {
 fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
     let rest = &text[at..];
     let body = rest.strip_prefix('/').unwrap_or(rest);
-    let name_len = body.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+    let name_len = body
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
     if name_len == 0 {
         return None;
     }
@@ -87,7 +128,11 @@ fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
     let after_name = &body[name_len..];
     let close = after_name.find('>')?;
     let attrs = &after_name[..close];
-    if !(attrs.is_empty() || attrs.starts_with([' ', '/'])) || !attrs.is_ascii() || attrs.contains(['<', '\n']) || attrs.len() > 200 {
+    if !(attrs.is_empty() || attrs.starts_with([' ', '/']))
+        || !attrs.is_ascii()
+        || attrs.contains(['<', '\n'])
+        || attrs.len() > 200
+    {
         return None;
     }
     let len = (rest.len() - body.len()) + name_len + close + 1;
@@ -103,7 +148,10 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
             b'<' => {
                 if let Some((len, is_break)) = tag_len(text, i + 1).map(|(l, b)| (l + 1, b)) {
                     let end = i + len;
-                    let at_line_edge = i == 0 || bytes[i - 1] == b'\n' || end == bytes.len() || bytes[end] == b'\n';
+                    let at_line_edge = i == 0
+                        || bytes[i - 1] == b'\n'
+                        || end == bytes.len()
+                        || bytes[end] == b'\n';
                     let with = if is_break && !at_line_edge { "\n" } else { "" };
                     out.push(Replacement::new(i, end, with, 0.95, "stray HTML tag"));
                     i = end;
@@ -112,7 +160,13 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
             }
             b'&' => {
                 if let Some((len, c)) = entity_at(text, i + 1) {
-                    out.push(Replacement::new(i, i + 1 + len, c.to_string(), 0.95, "HTML entity"));
+                    out.push(Replacement::new(
+                        i,
+                        i + 1 + len,
+                        c.to_string(),
+                        0.95,
+                        "HTML entity",
+                    ));
                     i += 1 + len;
                     continue;
                 }
@@ -155,18 +209,32 @@ fn swallowed_markup(text: &str, q: usize) -> Option<Replacement> {
         let line_start = text[..q].rfind('\n').map_or(0, |p| p + 1);
         let after = text[end..].chars().next().unwrap_or('\n');
         let best = best_closing(&text[line_start..q], prev, after);
-        return Some(Replacement::new(q, end, best, 0.7, "orphan byte swallowed the '<' of a closing tag"));
+        return Some(Replacement::new(
+            q,
+            end,
+            best,
+            0.7,
+            "orphan byte swallowed the '<' of a closing tag",
+        ));
     }
     if let Some((len, c)) = entity_at(text, q + 1) {
         let end = q + 1 + len;
-        return Some(Replacement::new(q, end, c.to_string(), 0.7, "orphan byte swallowed the '&' of an entity"));
+        return Some(Replacement::new(
+            q,
+            end,
+            c.to_string(),
+            0.7,
+            "orphan byte swallowed the '&' of an entity",
+        ));
     }
     None
 }
 
 /// The sentence-closing punctuation that best explains a lost stretch at the end of `line`.
 fn best_closing(line: &str, prev: char, after: char) -> &'static str {
-    const CANDIDATES: &[&str] = &["", "。", "”", "。”", "！”", "？”", "！", "？", "…”", "」", "。」"];
+    const CANDIDATES: &[&str] = &[
+        "", "。", "”", "。”", "！”", "？”", "！", "？", "…”", "」", "。」",
+    ];
     let opens = line.matches('“').count() as i64 - line.matches('”').count() as i64;
     let corner = line.matches('「').count() as i64 - line.matches('」').count() as i64;
     let model = Model::get();
@@ -202,7 +270,10 @@ mod tests {
         assert_eq!(apply("你好</p>"), "你好");
         assert_eq!(apply("<p class=\"x\">你好</p>\n再见"), "你好\n再见");
         assert_eq!(apply("第一行<br>第二行"), "第一行\n第二行");
-        assert_eq!(apply("&ldquo;好&rdquo;&nbsp;a&amp;b &#12290;"), "“好” a&b 。");
+        assert_eq!(
+            apply("&ldquo;好&rdquo;&nbsp;a&amp;b &#12290;"),
+            "“好” a&b 。"
+        );
     }
 
     #[test]

@@ -37,7 +37,14 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// Starts the state of one document.
     pub fn new(opts: &'a Options, flags: Flags, _text: &str) -> Self {
-        Doc { opts, flags, pinyin_removed: 0, shifts_repaired: 0, mojibake_repaired: 0, script: ScriptDecision::None }
+        Doc {
+            opts,
+            flags,
+            pinyin_removed: 0,
+            shifts_repaired: 0,
+            mojibake_repaired: 0,
+            script: ScriptDecision::None,
+        }
     }
 
     /// How damaged the input looked, from 0 to 1: the share of input characters touched by repair
@@ -71,8 +78,8 @@ pub trait Stage: Sync {
 
 /// The stages in the order they run: the reverse of the order damage is applied in.
 pub static PIPELINE: [&dyn Stage; 6] = [
-    &mojibake::Mojibake,
     &byteshift::ByteShift,
+    &mojibake::Mojibake,
     &pinyin::Pinyin,
     &html::Html,
     &script::Script,

@@ -30,7 +30,8 @@ impl Stage for Mojibake {
     }
 
     fn enabled(&self, doc: &Doc<'_>) -> bool {
-        doc.opts.mojibake && (doc.flags.classes & (class::RARE | class::LATIN) != 0 || doc.flags.replacement)
+        doc.opts.mojibake
+            && (doc.flags.classes & (class::RARE | class::LATIN) != 0 || doc.flags.replacement)
     }
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
@@ -57,10 +58,15 @@ impl Stage for Mojibake {
 fn run_end(text: &str, i: usize) -> usize {
     let mut end = i;
     for (j, c) in text[i..].char_indices() {
-        if c.is_ascii() || c.is_whitespace() {
+        // Common CJK punctuation survives in place: mojibake turns punctuation into letters.
+        if c.is_ascii() || c.is_whitespace() || (j > 0 && "。，、“”：；！？《》（）".contains(c))
+        {
             break;
         }
         end = i + j + c.len_utf8();
+        if j == 0 && "。，、“”：；！？《》（）".contains(c) {
+            break;
+        }
     }
     end
 }
@@ -123,9 +129,16 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<Replacement> {
     if !suspicious(run) {
         return None;
     }
-    if run.contains("锟斤拷") && run.chars().count() <= 3 * run.matches("锟斤拷").count() + 1 {
+    if run.contains("锟斤拷") && run.chars().count() <= 3 * run.matches("锟斤拷").count() + 1
+    {
         let fixed = run.replace("锟斤拷", "\u{FFFD}\u{FFFD}");
-        return Some(Replacement::new(start, start + run.len(), fixed, 0.99, "U+FFFD pair read through GBK"));
+        return Some(Replacement::new(
+            start,
+            start + run.len(),
+            fixed,
+            0.99,
+            "U+FFFD pair read through GBK",
+        ));
     }
     let model = Model::get();
     let prev = text[..start].chars().next_back().unwrap_or('\n');
@@ -134,10 +147,17 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<Replacement> {
     let n = run.chars().count() as f32;
     let mut best: Option<(f32, String, &'static str)> = None;
     for &(kind, reason) in ROUND_TRIPS {
-        let Some(candidate) = round_trip(run, kind) else { continue };
+        let Some(candidate) = round_trip(run, kind) else {
+            continue;
+        };
         // Twice-damaged text: try the same round trip again.
         let candidate = match round_trip(&candidate, kind) {
-            Some(twice) if score_of(model, prev, &twice, next) > score_of(model, prev, &candidate, next) + 2.0 => twice,
+            Some(twice)
+                if score_of(model, prev, &twice, next)
+                    > score_of(model, prev, &candidate, next) + 2.0 =>
+            {
+                twice
+            }
             _ => candidate,
         };
         let s = score_of(model, prev, &candidate, next);
@@ -147,11 +167,19 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<Replacement> {
     }
     let (s, candidate, reason) = best?;
     let gain = s - base;
-    if gain < MIN_GAIN || gain / n < MIN_GAIN_PER_CHAR {
+    // Compare per character too: a shorter candidate always has fewer terms to pay for.
+    let per_char = s / candidate.chars().count().max(1) as f32 - base / n;
+    if gain < MIN_GAIN || per_char < MIN_GAIN_PER_CHAR {
         return None;
     }
     let confidence = (1.0 - 10f32.powf(-gain / 4.0)).clamp(0.5, 0.999);
-    Some(Replacement::new(start, start + run.len(), candidate, confidence, reason))
+    Some(Replacement::new(
+        start,
+        start + run.len(),
+        candidate,
+        confidence,
+        reason,
+    ))
 }
 
 fn score_of(model: &Model, prev: char, s: &str, next: char) -> f32 {
@@ -173,6 +201,15 @@ fn round_trip(run: &str, kind: u8) -> Option<String> {
             return None;
         }
         text = trimmed.to_owned();
+    }
+    // The candidate must account for (nearly) every byte: a decoder that resynchronised past
+    // garbage explains nothing.
+    let explained = match written_as.encode(&text) {
+        (b, _, false) => b.len(),
+        _ => return None,
+    };
+    if explained + 2 < bytes.len() {
+        return None;
     }
     if text.is_empty() || text == run || text.chars().any(|c| c.is_control()) {
         return None;

@@ -39,7 +39,13 @@ impl Stage for Pinyin {
             return;
         }
         for a in &found {
-            out.push(Replacement::new(a.start, a.end, "", 0.99, "dictionary reading injected after a character"));
+            out.push(Replacement::new(
+                a.start,
+                a.end,
+                "",
+                0.99,
+                "dictionary reading injected after a character",
+            ));
         }
         doc.pinyin_removed += found.len();
     }
@@ -64,7 +70,9 @@ pub fn find_annotations(text: &str) -> Vec<Annotation> {
     while let Some(rel) = memchr_paren(&bytes[search..]) {
         let open = search + rel;
         search = open + 1;
-        let Some(prev) = text[..open].chars().next_back() else { continue };
+        let Some(prev) = text[..open].chars().next_back() else {
+            continue;
+        };
         if tables::class(prev) & class::HAN == 0 {
             continue;
         }
@@ -87,7 +95,11 @@ pub fn find_annotations(text: &str) -> Vec<Annotation> {
             end += 1;
         }
         let glued = next_is_han(text[end..].chars().next());
-        found.push(Annotation { start: open, end, glued });
+        found.push(Annotation {
+            start: open,
+            end,
+            glued,
+        });
         search = end;
     }
     found
@@ -114,7 +126,9 @@ fn parse_group(text: &str, at: usize) -> Option<(&str, usize)> {
 }
 
 fn is_pinyin_char(c: char) -> bool {
-    c.is_ascii_alphabetic() || ('1'..='5').contains(&c) || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ".contains(c)
+    c.is_ascii_alphabetic()
+        || ('1'..='5').contains(&c)
+        || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ".contains(c)
 }
 
 /// Whether `syl` is a dictionary reading of `c` or of its other-script forms.
@@ -122,13 +136,15 @@ pub fn is_reading(c: char, syl: &str) -> bool {
     let syl = normalize(syl);
     let style = if syl.ends_with(|d: char| d.is_ascii_digit()) {
         Style::Num
-    } else if syl.chars().any(|ch| !ch.is_ascii()) {
+    } else if !syl.is_ascii() {
         Style::Tone
     } else {
         Style::Plain
     };
     let check = |ch: char| -> bool {
-        let Some(multi) = ch.to_pinyin_multi() else { return false };
+        let Some(multi) = ch.to_pinyin_multi() else {
+            return false;
+        };
         multi.into_iter().any(|p| {
             let r = match style {
                 Style::Tone => p.with_tone(),
@@ -141,7 +157,10 @@ pub fn is_reading(c: char, syl: &str) -> bool {
     if check(c) {
         return true;
     }
-    let others = tables::t2s(c).into_iter().flatten().chain(tables::s2t(c).into_iter().flatten());
+    let others = tables::t2s(c)
+        .into_iter()
+        .flatten()
+        .chain(tables::s2t(c).into_iter().flatten());
     others.copied().any(check)
 }
 

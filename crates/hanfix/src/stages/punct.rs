@@ -49,7 +49,9 @@ fn is_cjk(c: Option<char>) -> bool {
 pub fn widen(text: &str, out: &mut Vec<Replacement>) {
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
-        let Some(wide) = fullwidth(b as char) else { continue };
+        let Some(wide) = fullwidth(b as char) else {
+            continue;
+        };
         let before = text[..i].chars().next_back();
         let after = text[i + 1..].chars().next();
         if !(is_cjk(before) || is_cjk(after)) {
@@ -60,7 +62,13 @@ pub fn widen(text: &str, out: &mut Vec<Replacement>) {
         if b == b':' && digit(before) && digit(after) {
             continue;
         }
-        out.push(Replacement::new(i, i + 1, wide.to_string(), 0.95, "ASCII punctuation beside Chinese text"));
+        out.push(Replacement::new(
+            i,
+            i + 1,
+            wide.to_string(),
+            0.95,
+            "ASCII punctuation beside Chinese text",
+        ));
     }
 }
 

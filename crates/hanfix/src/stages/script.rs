@@ -43,7 +43,10 @@ impl Stage for Script {
             ScriptMode::Hans | ScriptMode::Hant => ScriptDecision::None,
             ScriptMode::Auto if trad == 0 => ScriptDecision::None,
             ScriptMode::Auto => {
-                let evidence = doc.pinyin_removed > 0 || doc.shifts_repaired > 0 || simp >= 3 || (simp >= 1 && simp >= trad);
+                let evidence = doc.pinyin_removed > 0
+                    || doc.shifts_repaired > 0
+                    || simp >= 3
+                    || (simp >= 1 && simp >= trad);
                 if evidence {
                     ScriptDecision::ToSimplified
                 } else {
@@ -123,7 +126,13 @@ fn choose(model: &Model, prev_id: u32, cands: &[char], next: char) -> char {
 fn flush(run: &mut Option<(usize, usize, String)>, text: &str, out: &mut Vec<Replacement>) {
     if let Some((start, end, s)) = run.take() {
         if start < end && text[start..end] != s {
-            out.push(Replacement::new(start, end, s, 0.95, "Traditional characters from a converter, back to Simplified"));
+            out.push(Replacement::new(
+                start,
+                end,
+                s,
+                0.95,
+                "Traditional characters from a converter, back to Simplified",
+            ));
         }
     }
 }
@@ -133,7 +142,13 @@ pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
     for (i, c) in text.char_indices() {
         if let Some(cands) = tables::s2t(c) {
             if !cands.contains(&c) {
-                out.push(Replacement::new(i, i + c.len_utf8(), cands[0].to_string(), 0.9, "Simplified character, to Traditional"));
+                out.push(Replacement::new(
+                    i,
+                    i + c.len_utf8(),
+                    cands[0].to_string(),
+                    0.9,
+                    "Simplified character, to Traditional",
+                ));
             }
         }
     }
