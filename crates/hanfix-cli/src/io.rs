@@ -266,6 +266,49 @@ pub enum Dest {
     Stdout(io::Stdout),
     /// An atomic file.
     File(AtomicFile),
+    /// Something that is not a regular file (`/dev/null`, a FIFO, a terminal), written in place:
+    /// renaming a file over it would replace the device.
+    Direct(File),
+}
+
+impl Dest {
+    /// Opens `path` for writing: atomically when it is (or will be) a regular file, directly
+    /// otherwise. A symbolic link is followed, so the link stays and its target is replaced.
+    pub fn create(path: &Path) -> Result<Dest> {
+        let mut target = path.to_path_buf();
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            if meta.file_type().is_symlink() {
+                if let Ok(real) = std::fs::canonicalize(path) {
+                    target = real;
+                }
+            }
+        }
+        match std::fs::metadata(&target) {
+            Ok(meta) if !meta.is_file() => {
+                if meta.is_dir() {
+                    return Err(CliError::Usage(format!(
+                        "{} is a directory",
+                        path.display()
+                    )));
+                }
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .map_err(|e| CliError::io("cannot open", path, e))?;
+                Ok(Dest::Direct(f))
+            }
+            _ => Ok(Dest::File(AtomicFile::create(&target)?)),
+        }
+    }
+
+    /// Makes what was written final: commits an atomic file, flushes anything else.
+    pub fn commit(self, name: &Path) -> Result<()> {
+        match self {
+            Dest::Stdout(mut s) => s.flush().map_err(|e| CliError::io("cannot write", name, e)),
+            Dest::File(f) => f.commit(),
+            Dest::Direct(mut f) => f.flush().map_err(|e| CliError::io("cannot write", name, e)),
+        }
+    }
 }
 
 impl Write for Dest {
@@ -273,12 +316,14 @@ impl Write for Dest {
         match self {
             Dest::Stdout(s) => s.write(buf),
             Dest::File(f) => f.write(buf),
+            Dest::Direct(f) => f.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Dest::Stdout(s) => s.flush(),
             Dest::File(f) => f.flush(),
+            Dest::Direct(f) => f.flush(),
         }
     }
 }
@@ -304,11 +349,7 @@ impl Output {
                 Compression::None,
                 "<stdout>".to_owned(),
             ),
-            Some(p) => (
-                Dest::File(AtomicFile::create(p)?),
-                compression_of(p),
-                p.display().to_string(),
-            ),
+            Some(p) => (Dest::create(p)?, compression_of(p), p.display().to_string()),
         };
         let buf = BufWriter::with_capacity(1 << 16, dest);
         let enc = match compression {
@@ -349,10 +390,7 @@ impl Output {
             Encoder::Zstd(w) => w.finish().map_err(err)?,
         };
         let dest = buf.into_inner().map_err(|e| err(e.into_error()))?;
-        match dest {
-            Dest::Stdout(mut s) => s.flush().map_err(err),
-            Dest::File(f) => f.commit(),
-        }
+        dest.commit(Path::new(&name))
     }
 
     /// Flushes what was written so far (standard output keeps it even if the run fails later).

@@ -160,11 +160,11 @@ fn process(mode: Mode, args: FixArgs) -> Result<()> {
     }
     if let Some(path) = &common.stats {
         let write = || -> Result<()> {
-            let mut f = crate::io::AtomicFile::create(path)?;
+            let mut f = crate::io::Dest::create(path)?;
             std::io::Write::write_all(&mut f, stats.to_json(elapsed, status).as_bytes())
                 .and_then(|_| std::io::Write::write_all(&mut f, b"\n"))
                 .map_err(|e| CliError::io("cannot write", path, e))?;
-            f.commit()
+            f.commit(path)
         };
         if let Err(e) = write() {
             eprintln!("hanfix: error: {e}");

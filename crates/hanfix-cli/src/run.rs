@@ -177,6 +177,11 @@ fn split_ending(data: &[u8]) -> (&[u8], &[u8]) {
 
 fn do_line(cfg: &Config, rec: &Rec) -> Done {
     let (body, ending) = split_ending(&rec.data);
+    // A byte-order mark before the first line is kept in the output but not parsed.
+    let (bom, body) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) if rec.no == 1 => (&body[..3], rest),
+        _ => (&body[..0], body),
+    };
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         let out = if cfg.mode == Mode::Fix {
             rec.data.clone()
@@ -209,6 +214,7 @@ fn do_line(cfg: &Config, rec: &Rec) -> Done {
     match rewrite_line(cfg, line) {
         Ok((mut done, rewritten)) => {
             if cfg.mode == Mode::Fix {
+                done.out.extend_from_slice(bom);
                 match rewritten {
                     Some(bytes) => done.out = bytes,
                     None => done.out.extend_from_slice(body),

@@ -108,7 +108,7 @@ fn jsonl_fields_and_key_order_are_preserved_with_nested_unicode_key() {
 
 #[test]
 fn clean_lines_are_byte_identical() {
-    let line = "{ \"text\" : \"今天下午有雷阵雨。\",  \"n\": 1.0 }\r\n{\"text\":\"ok\"}";
+    let line = "\u{FEFF}{ \"text\" : \"今天下午有雷阵雨。\",  \"n\": 1.0 }\r\n{\"text\":\"ok\"}";
     let o = hanfix(&["fix", "--jsonl"], line.as_bytes());
     ok(&o);
     assert_eq!(String::from_utf8(o.stdout).unwrap(), line);
@@ -690,4 +690,41 @@ fn parquet_round_trip_keeps_other_columns() {
         .map(|t| hanfix::explain(t).len())
         .sum();
     assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), n);
+}
+
+#[test]
+fn output_to_a_fifo_or_through_a_symlink_keeps_them() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.jsonl"), generated_jsonl(50)).unwrap();
+    let expected = hanfix_in(dir.path(), &["fix", "in.jsonl"]).stdout;
+    // A symbolic link stays a link; its target gets the output.
+    std::fs::write(dir.path().join("target.jsonl"), "old").unwrap();
+    std::os::unix::fs::symlink("target.jsonl", dir.path().join("link.jsonl")).unwrap();
+    ok(&hanfix_in(
+        dir.path(),
+        &["fix", "in.jsonl", "-o", "link.jsonl"],
+    ));
+    assert!(std::fs::symlink_metadata(dir.path().join("link.jsonl"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read(dir.path().join("target.jsonl")).unwrap(),
+        expected
+    );
+    // A FIFO (like /dev/null or any device) is written in place, never renamed over.
+    let fifo = dir.path().join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    ok(&hanfix_in(dir.path(), &["fix", "in.jsonl", "-o", "pipe"]));
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
 }
