@@ -65,11 +65,12 @@ pub struct CommonArgs {
     #[arg(long, value_name = "KEY", default_value = "id")]
     pub id_key: String,
 
-    /// Output script.
+    /// Output script: `auto` (back to Simplified when a converter made it Traditional), `hans`
+    /// (always Simplified), `hant` (always Traditional) or `keep`.
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_script)]
     pub script: ScriptMode,
 
-    /// Punctuation normalisation.
+    /// Punctuation: `auto` (ASCII `,:;!?` between Chinese characters become fullwidth) or `keep`.
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_punct)]
     pub punct: PunctMode,
 
