@@ -5,7 +5,7 @@ Writes two little-endian binary files into the output directory (the crate's `da
 
 * `tables.bin` - per-character class bits and the Traditional<->Simplified candidate lists.
 * `model.bin`  - a pruned, interpolated absolute-discounting character bigram model of
-  Simplified text.
+  Simplified text, plus a pruned trigram layer that backs off to it.
 
 The byte layouts are described in `crates/hanfix/data/README.md`; `src/tables.rs` and
 `src/model.rs` read them.  Only the Python standard library is used.
@@ -31,7 +31,8 @@ from collections import Counter
 
 TABLES_MAGIC = b"HFTB"
 MODEL_MAGIC = b"HFLM"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # tables.bin
+MODEL_VERSION = 2  # model.bin (2: trigram layer)
 
 # --- class bits (must match src/tables.rs) -------------------------------------------------
 TRAD, SIMP, RARE, LATIN, HAN, CJK_PUNCT = 1, 2, 4, 8, 16, 32
@@ -47,6 +48,13 @@ DISCOUNTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)  # absolu
 MIN_BIGRAM = 2.0  # keep bigrams whose weighted count is at least this
 MAX_BIGRAMS = 2_600_000  # hard cap on stored bigrams (raises MIN_BIGRAM if exceeded)
 Q_SCALE = 32.0  # stored bigram log10 p = -q / Q_SCALE, q in 0..=255
+# Trigram layer: interpolated absolute discounting onto the (pruned, quantised) bigram model.
+TRI_DISCOUNTS = tuple(float(x) for x in os.environ.get("TRI_D", "8,10,12,14,15,16,20,24").split(","))
+# Keep a trigram if its weighted count is at least MIN_TRIGRAM (and above the discount) and its
+# log10 probability exceeds the backoff estimate by at least TRI_EPS.
+MIN_TRIGRAM = float(os.environ.get("TRI_MIN", "1"))
+TRI_EPS = float(os.environ.get("TRI_EPS", "0.1"))
+MAX_TRIGRAMS = 3_000_000  # hard cap on stored trigrams (raises MIN_TRIGRAM if exceeded)
 # RARE: Han chars below RARE_PER_MILLION as folded to Simplified, or below RARE_WRITTEN_PER_MILLION
 # as written in every source (see is_rare). Overridable from the environment for experiments.
 RARE_PER_MILLION = float(os.environ.get("RARE_PM", "4.0"))
@@ -162,6 +170,10 @@ def bigram_counts(text: str) -> Counter:
     return Counter(map(text.__getitem__, map(slice, range(len(text) - 1), range(2, len(text) + 1))))
 
 
+def trigram_counts(text: str) -> Counter:
+    return Counter(map(text.__getitem__, map(slice, range(len(text) - 2), range(3, len(text) + 1))))
+
+
 def read_corpus(corpus_dir: str, table: dict[int, str]):
     """Return (raw char counts per script, model text groups)."""
     raw = {"hans": Counter(), "hant": Counter()}
@@ -193,6 +205,7 @@ def read_corpus(corpus_dir: str, table: dict[int, str]):
 def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
     uni: Counter = Counter()
     bi: Counter = Counter()
+    tri: Counter = Counter()
     with open(path, encoding="utf-8") as f:
         for line in f:
             parts = line.split()
@@ -211,7 +224,9 @@ def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
                 uni[c] += w
             for i in range(len(tok) - 1):
                 bi[tok[i : i + 2]] += w
-    return uni, bi
+            for i in range(len(tok) - 2):
+                tri[tok[i : i + 3]] += w
+    return uni, bi, tri
 
 
 class Estimate:
@@ -254,6 +269,139 @@ class Estimate:
         return max(n - d, 0.0) / h + self.backoff_mass(p, d) * self.pu[q]
 
 
+class Bigram:
+    """The pruned, quantised bigram model exactly as the library reads it (plus lookups)."""
+
+    def __init__(self, index, uni_lp, alpha_lp, offsets, curs, qs):
+        self.index = index
+        self.uni_lp, self.alpha_lp, self.offsets, self.curs, self.qs = uni_lp, alpha_lp, offsets, curs, qs
+        self.rows: list[dict[int, float]] = []
+        for p in range(len(uni_lp)):
+            lo, hi = offsets[p], offsets[p + 1]
+            self.rows.append({curs[i]: -qs[i] / Q_SCALE for i in range(lo, hi)})
+
+    def lp(self, p: int, q: int) -> float:
+        got = self.rows[p].get(q)
+        return got if got is not None else self.alpha_lp[p] + self.uni_lp[q]
+
+
+def prune_bigram(est: Estimate, d: float) -> Bigram:
+    v = len(est.vocab)
+    # A bigram seen no more than D times gets no discounted mass of its own: its interpolated
+    # probability is the backoff estimate, so it need not be stored.
+    thr = max(MIN_BIGRAM, d * 1.0001)
+    while sum(1 for p in range(v) for n in est.succ[p].values() if n >= thr) > MAX_BIGRAMS:
+        thr *= 1.25
+    print(f"bigram threshold {thr:.2f}", file=sys.stderr)
+    uni_lp = [0.0] + [math.log10(est.pu[i]) for i in range(1, v)]
+    alpha_lp = [0.0] * v
+    offsets = [0]
+    curs: list[int] = []
+    qs: list[int] = []
+    for p in range(v):
+        kept = sorted(q for q, n in est.succ[p].items() if n >= thr and q != 0)
+        sp = 0.0
+        su = 0.0
+        for q in kept:
+            pr = est.prob(p, q, d)
+            lq = min(255, max(0, round(-math.log10(pr) * Q_SCALE)))
+            curs.append(q)
+            qs.append(lq)
+            sp += 10 ** (-lq / Q_SCALE)
+            su += est.pu[q]
+        offsets.append(len(curs))
+        if p and kept:
+            alpha = max(1.0 - sp, 1e-6) / max(1.0 - su, 1e-6)
+            alpha_lp[p] = math.log10(alpha)
+    return Bigram(est.index, uni_lp, alpha_lp, offsets, curs, qs)
+
+
+def trigram_rows(tri: Counter, index: dict[str, int], only=None) -> dict[tuple[int, int], dict[int, float]]:
+    """Group trigram counts by context: (a, b) -> {c: weighted count} (ids; id 0 never appears)."""
+    rows: dict[tuple[int, int], dict[int, float]] = {}
+    for k, n in tri.items():
+        if only is not None and k[:2] not in only:
+            continue
+        a, b, c = index.get(k[0]), index.get(k[1]), index.get(k[2])
+        if a is None or b is None or c is None:
+            continue
+        key = (a, b)
+        row = rows.get(key)
+        if row is None:
+            rows[key] = row = {}
+        row[c] = n
+    return rows
+
+
+class Trigram:
+    """Stored trigrams: context (a, b) -> (log10 backoff weight, {c: q}); log10 P = -q / Q_SCALE."""
+
+    def __init__(self):
+        self.ctx: dict[tuple[int, int], tuple[float, dict[int, int]]] = {}
+        self.count = 0
+
+    def lp(self, big: Bigram, a: int, b: int, c: int) -> float:
+        got = self.ctx.get((a, b))
+        if got is None:
+            return big.lp(b, c)
+        beta, row = got
+        q = row.get(c)
+        return -q / Q_SCALE if q is not None else beta + big.lp(b, c)
+
+
+def prune_trigram(rows, big: Bigram, d: float, thr: float, eps: float) -> Trigram:
+    """Interpolated absolute discounting onto the bigram model, then pruning and renormalisation.
+
+    P(c|ab) = max(N(abc) - D, 0) / N(ab) + g(ab) P2(c|b), g(ab) = sum_c min(N(abc), D) / N(ab).
+    A trigram is kept if N(abc) >= thr (> D) and log10 P(c|ab) - log10(g(ab) P2(c|b)) >= eps; the
+    backoff weight of each context with kept trigrams is recomputed so that the quantised stored
+    probabilities plus beta(ab) P2(c|b) over the other successors sum to one.
+    """
+    out = Trigram()
+    lim = 10**eps - 1.0
+    for (a, b), row in rows.items():
+        big_n = max(row.values())
+        if big_n < thr:
+            continue
+        tot = sum(row.values())
+        g = sum(min(n, d) for n in row.values()) / tot
+        kept: dict[int, int] = {}
+        sp = 0.0
+        s2 = 0.0
+        for c, n in row.items():
+            if n < thr:
+                continue
+            p2 = 10 ** big.lp(b, c)
+            extra = (n - d) / tot
+            if extra < lim * g * p2:
+                continue
+            lq = min(255, max(0, round(-math.log10(extra + g * p2) * Q_SCALE)))
+            kept[c] = lq
+            sp += 10 ** (-lq / Q_SCALE)
+            s2 += p2
+        if not kept:
+            continue
+        beta = max(1.0 - sp, 1e-6) / max(1.0 - s2, 1e-6)
+        out.ctx[(a, b)] = (math.log10(beta), kept)
+        out.count += len(kept)
+    return out
+
+
+def dev_loglik(dev_ids: list[list[int]], big: Bigram, tri) -> float:
+    """Mean log10 probability per predicted token of the dev records (every token after the first
+    BOS; the first one with bigram context only)."""
+    lp = 0.0
+    n = 0
+    for t in dev_ids:
+        for i in range(1, len(t)):
+            if tri is None or i < 2:
+                lp += big.lp(t[i - 1], t[i])
+            else:
+                lp += tri.lp(big, t[i - 2], t[i - 1], t[i])
+            n += 1
+    return lp / max(n, 1)
+
+
 def set_weights(nonlegal: float, hant_nonlegal: float, jieba: float) -> None:
     global NONLEGAL_WEIGHT, HANT_NONLEGAL_WEIGHT, JIEBA_SCALE
     NONLEGAL_WEIGHT, HANT_NONLEGAL_WEIGHT, JIEBA_SCALE = nonlegal, hant_nonlegal, jieba
@@ -279,22 +427,31 @@ def main() -> int:
     raw, unfolded, groups, dev = read_corpus(args.corpus, table)
     uni: Counter = Counter()
     bi: Counter = Counter()
+    tri: Counter = Counter()
     for (script, legal), texts in sorted(groups.items()):
         w = record_weight(script, legal)
         gu: Counter = Counter()
         gb: Counter = Counter()
+        gt: Counter = Counter()
         for t in texts:
             gu.update(t)
             gb.update(bigram_counts(t))
+            gt.update(trigram_counts(t))
         print(f"{script} legal={legal}: {sum(gu.values())} tokens x{w}", file=sys.stderr)
         for k, n in gu.items():
             uni[k] += w * n
         for k, n in gb.items():
             bi[k] += w * n
-    ju, jb = read_jieba(args.jieba, table, unfolded)
+        for k, n in gt.items():
+            tri[k] += w * n
+        del gt
+    ju, jb, jt = read_jieba(args.jieba, table, unfolded)
     print(f"jieba: {sum(ju.values()):.0f} weighted tokens", file=sys.stderr)
     uni.update(ju)
     bi.update(jb)
+    tri.update(jt)
+    del jt
+    print(f"trigram types {len(tri)}", file=sys.stderr)
     total = sum(uni.values())
     print(f"total weighted tokens {total:.0f}", file=sys.stderr)
 
@@ -323,42 +480,64 @@ def main() -> int:
         print(f"discount {d}: dev log10 p/char {lp / ndev:.4f}", file=sys.stderr)
         if lp > best_lp:
             best_d, best_lp = d, lp
-    del est, tu, tb
     print(f"chosen discount {best_d}", file=sys.stderr)
+
+    # ---- tune the trigram discount and pruning on the same dev slice -----------------------
+    # The backoff distribution is the pruned, quantised bigram model as the library sees it.
+    dev_big = prune_bigram(est, best_d)
+    del est, tu, tb
+    dev_tri: Counter = Counter()
+    for t in dev:
+        dev_tri.update(trigram_counts(t))
+    tt = Counter()
+    for k, n in tri.items():
+        r = n - NONLEGAL_WEIGHT * dev_tri.get(k, 0)
+        if r > 1e-6:
+            tt[k] = r
+    dev_ctx_keys = {k[:2] for k in dev_tri}
+    ctx_train = trigram_rows(tt, dev_big.index, only=dev_ctx_keys)
+    del tt
+    dev_ids = [[dev_big.index[c] for c in t] for t in dev]
+    lp2 = dev_loglik(dev_ids, dev_big, None)
+    print(f"dev log10 p/char: bigram (pruned, quantised) {lp2:.4f}", file=sys.stderr)
+    best_d3, best_lp3 = TRI_DISCOUNTS[0], -math.inf
+    for d3 in TRI_DISCOUNTS:
+        tm = prune_trigram(ctx_train, dev_big, d3, max(MIN_TRIGRAM, d3 * 1.0001), TRI_EPS)
+        lp3 = dev_loglik(dev_ids, dev_big, tm)
+        print(f"trigram discount {d3}: dev log10 p/char {lp3:.4f} (dev contexts: {tm.count} trigrams)", file=sys.stderr)
+        if lp3 > best_lp3:
+            best_d3, best_lp3 = d3, lp3
+    tri_min = max(MIN_TRIGRAM, best_d3 * 1.0001)
+    print(f"chosen trigram discount {best_d3}: dev bigram {lp2:.4f} -> trigram {best_lp3:.4f}", file=sys.stderr)
+    del ctx_train, dev_big
     if args.dev_only:
-        print(f"RESULT nonlegal={NONLEGAL_WEIGHT} hant_nonlegal={HANT_NONLEGAL_WEIGHT} jieba={JIEBA_SCALE} d={best_d} dev={best_lp / ndev:.4f}")
+        print(
+            f"RESULT nonlegal={NONLEGAL_WEIGHT} hant_nonlegal={HANT_NONLEGAL_WEIGHT} jieba={JIEBA_SCALE} "
+            f"d={best_d} dev={best_lp / ndev:.4f} d3={best_d3} min3={MIN_TRIGRAM} eps3={TRI_EPS} "
+            f"dev2q={lp2:.4f} dev3={best_lp3:.4f}"
+        )
         return 0
 
     # ---- final estimate, pruning and backoff weights ----------------------------------------
     est = Estimate(uni, bi, vocab)
     v = len(vocab)
-    # A bigram seen no more than D times gets no discounted mass of its own: its interpolated
-    # probability is the backoff estimate, so it need not be stored.
-    thr = max(MIN_BIGRAM, best_d * 1.0001)
-    while sum(1 for p in range(v) for n in est.succ[p].values() if n >= thr) > MAX_BIGRAMS:
-        thr *= 1.25
-    print(f"bigram threshold {thr:.2f}", file=sys.stderr)
-    uni_lp = [0.0] + [math.log10(est.pu[i]) for i in range(1, v)]
-    alpha_lp = [0.0] * v
-    offsets = [0]
-    curs: list[int] = []
-    qs: list[int] = []
-    for p in range(v):
-        kept = sorted(q for q, n in est.succ[p].items() if n >= thr and q != 0)
-        sp = 0.0
-        su = 0.0
-        for q in kept:
-            pr = est.prob(p, q, best_d)
-            lq = min(255, max(0, round(-math.log10(pr) * Q_SCALE)))
-            curs.append(q)
-            qs.append(lq)
-            sp += 10 ** (-lq / Q_SCALE)
-            su += est.pu[q]
-        offsets.append(len(curs))
-        if p and kept:
-            alpha = max(1.0 - sp, 1e-6) / max(1.0 - su, 1e-6)
-            alpha_lp[p] = math.log10(alpha)
+    big = prune_bigram(est, best_d)
+    uni_lp, alpha_lp, offsets, curs, qs = big.uni_lp, big.alpha_lp, big.offsets, big.curs, big.qs
     print(f"stored bigrams {len(curs)}", file=sys.stderr)
+
+    # ---- trigram layer on top of the stored bigram model -----------------------------------
+    tri_ctx = trigram_rows(tri, est.index)
+    del tri
+    tri_model = prune_trigram(tri_ctx, big, best_d3, tri_min, TRI_EPS)
+    while tri_model.count > MAX_TRIGRAMS:
+        tri_min *= 1.25
+        tri_model = prune_trigram(tri_ctx, big, best_d3, tri_min, TRI_EPS)
+    del tri_ctx
+    print(
+        f"stored trigrams {tri_model.count} in {len(tri_model.ctx)} contexts "
+        f"(min count {tri_min:.2f}, eps {TRI_EPS})",
+        file=sys.stderr,
+    )
 
     # ---- character -> id map (with Traditional folded to Simplified) ------------------------
     charmap: dict[int, int] = {}
@@ -434,7 +613,7 @@ def main() -> int:
     os.makedirs(args.out, exist_ok=True)
     write_tables(os.path.join(args.out, "tables.bin"), bmp, non_bmp, t2s, s2t)
     write_model(
-        os.path.join(args.out, "model.bin"), vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs
+        os.path.join(args.out, "model.bin"), vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs, tri_model
     )
     return 0
 
@@ -464,10 +643,10 @@ def write_tables(path, bmp, non_bmp, t2s, s2t):
     print(f"wrote {path}: {len(out)} bytes", file=sys.stderr)
 
 
-def write_model(path, vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs):
+def write_model(path, vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs, tri_model):
     v = len(vocab)
     out = bytearray()
-    out += MODEL_MAGIC + struct.pack("<I", FORMAT_VERSION)
+    out += MODEL_MAGIC + struct.pack("<I", MODEL_VERSION)
     out += struct.pack("<IIIf", v, len(charmap), len(curs), Q_SCALE)
     out += struct.pack(f"<{v}I", *[ord(c) for c in vocab])
     for cp in sorted(charmap):
@@ -477,6 +656,23 @@ def write_model(path, vocab, charmap, uni_lp, alpha_lp, offsets, curs, qs):
     out += struct.pack(f"<{v + 1}I", *offsets)
     out += struct.pack(f"<{len(curs)}H", *curs)
     out += bytes(qs)
+    # Trigram section: contexts sorted by a << 16 | b.
+    ctxs = sorted(tri_model.ctx, key=lambda k: (k[0] << 16) | k[1])
+    t_offsets = [0]
+    t_curs: list[int] = []
+    t_qs: list[int] = []
+    for k in ctxs:
+        row = tri_model.ctx[k][1]
+        for c in sorted(row):
+            t_curs.append(c)
+            t_qs.append(row[c])
+        t_offsets.append(len(t_curs))
+    out += struct.pack("<IIf", len(ctxs), len(t_curs), Q_SCALE)
+    out += struct.pack(f"<{len(ctxs)}I", *[(a << 16) | b for a, b in ctxs])
+    out += struct.pack(f"<{len(ctxs)}f", *[tri_model.ctx[k][0] for k in ctxs])
+    out += struct.pack(f"<{len(ctxs) + 1}I", *t_offsets)
+    out += struct.pack(f"<{len(t_curs)}H", *t_curs)
+    out += bytes(t_qs)
     with open(path, "wb") as f:
         f.write(out)
     print(f"wrote {path}: {len(out)} bytes", file=sys.stderr)
