@@ -19,10 +19,13 @@
 #![warn(missing_docs)]
 
 pub mod codec;
+pub mod corpus;
+pub mod eval;
 
 mod family;
 pub mod gbshift;
 pub mod html;
+pub mod metrics;
 
 pub mod mojibake;
 pub mod pinyin;

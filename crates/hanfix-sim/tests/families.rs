@@ -98,3 +98,11 @@ fn seed_order_pipeline_damages() {
     assert_ne!(out, TEXT);
     assert!(out.contains('(') && out.contains(','), "{out}");
 }
+
+#[test]
+fn demo_is_fixed_and_damaged() {
+    let (clean, damaged) = hanfix_sim::corpus::demo();
+    assert_eq!((clean.clone(), damaged.clone()), hanfix_sim::corpus::demo());
+    assert_ne!(clean, damaged);
+    assert!(damaged.contains('(') && damaged.contains('?'), "{damaged}");
+}
