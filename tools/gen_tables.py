@@ -174,7 +174,38 @@ def trigram_counts(text: str) -> Counter:
     return Counter(map(text.__getitem__, map(slice, range(len(text) - 2), range(3, len(text) + 1))))
 
 
-def read_corpus(corpus_dir: str, table: dict[int, str]):
+# Taiwan text writes the particle 着 as 著. Folding 著 to itself would teach the model that
+# 载著 / 看著 are Simplified; fold it to 着 except in the words where 著 means "notable, write".
+ZHE_WORD_AFTER = set("名作称稱述者录錄")
+ZHE_WORD_BEFORE = set("显顯卓土昭编編原名巨专專论論遗遺")
+
+
+def fold_hant_zhe(text: str) -> str:
+    if "著" not in text:
+        return text
+    out = list(text)
+    for i, c in enumerate(out):
+        if c != "著":
+            continue
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        prv = text[i - 1] if i > 0 else ""
+        if nxt not in ZHE_WORD_AFTER and prv not in ZHE_WORD_BEFORE:
+            out[i] = "着"
+    return "".join(out)
+
+
+OWN_TOKEN_MIN = 20  # raw occurrences in hans.jsonl for a t2s key to keep its own token there
+
+
+def count_hans_chars(corpus_dir: str, keys: set[str]) -> Counter:
+    seen: Counter = Counter()
+    with open(os.path.join(corpus_dir, "hans.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            seen.update(c for c in json.loads(line)["text"] if c in keys)
+    return seen
+
+
+def read_corpus(corpus_dir: str, table: dict[int, str], hans_table: dict[int, str]):
     """Return (raw char counts per script, model text groups)."""
     raw = {"hans": Counter(), "hant": Counter()}
     unfolded = {"hans": Counter(), "hant": Counter(), "jieba": Counter()}
@@ -189,7 +220,9 @@ def read_corpus(corpus_dir: str, table: dict[int, str]):
                 raw[script].update(text)
                 legal = rec.get("source") in LEGAL_SOURCES
                 unfolded[script].update(text)
-                tok = BOS + text.translate(table) + BOS
+                if script == "hant":
+                    text = fold_hant_zhe(text)
+                tok = BOS + text.translate(table if script == "hant" else hans_table) + BOS
                 # A dev slice (1 in 10 non-legal Simplified records) for tuning the discount.
                 is_dev = (
                     script == "hans"
@@ -424,7 +457,13 @@ def main() -> int:
     table = token_table(t2s)
     print(f"t2s keys {len(t2s)}, s2t keys {len(s2t)}", file=sys.stderr)
 
-    raw, unfolded, groups, dev = read_corpus(args.corpus, table)
+    # Characters with a Simplified form that Simplified text also uses in their own right (乾 in
+    # 乾隆, 著 in 著名, 於 in names) keep their own token in Simplified text and jieba; only
+    # Traditional text folds them.
+    hans_seen = count_hans_chars(args.corpus, set(t2s))
+    hans_table = {cp: tok for cp, tok in table.items() if hans_seen.get(chr(cp), 0) < OWN_TOKEN_MIN}
+    print(f"t2s keys kept as their own token in Simplified text: {len(table) - len(hans_table)}", file=sys.stderr)
+    raw, unfolded, groups, dev = read_corpus(args.corpus, table, hans_table)
     uni: Counter = Counter()
     bi: Counter = Counter()
     tri: Counter = Counter()
@@ -445,7 +484,7 @@ def main() -> int:
         for k, n in gt.items():
             tri[k] += w * n
         del gt
-    ju, jb, jt = read_jieba(args.jieba, table, unfolded)
+    ju, jb, jt = read_jieba(args.jieba, hans_table, unfolded)
     print(f"jieba: {sum(ju.values()):.0f} weighted tokens", file=sys.stderr)
     uni.update(ju)
     bi.update(jb)

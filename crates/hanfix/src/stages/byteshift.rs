@@ -37,6 +37,12 @@ const SHIFT_PRIOR: f32 = -1.0;
 /// log10 prior of one vanished user-defined pair (a regulariser: which pairs vanish follows from
 /// the original bytes, so the model's score of the original text is the rest of the evidence).
 const GAP_PRIOR: f32 = -1.0;
+/// log10 penalty for a closing quote that closes nothing.
+const QUOTE_PENALTY: f32 = 3.0;
+/// Only the best few hypotheses of a step look for a vanished pair before the next character.
+const GAP_FROM: usize = 6;
+/// log10 by which a hypothesis may trail the literal reading before it is abandoned.
+const ABANDON: f32 = 12.0;
 /// Most vanished pairs one span may hide.
 const MAX_GAPS: u8 = 3;
 /// log10 margin by which the repair must beat the damaged reading.
@@ -89,6 +95,10 @@ struct Hyp {
     pending: Option<u8>,
     /// The restored text so far.
     out: String,
+    /// Open double and corner quotes on the line so far.
+    quotes: (i32, i32),
+    /// Model id of the character before the last one written.
+    last2: u32,
     /// Model id of the last character written.
     last: u32,
     score: f32,
@@ -160,17 +170,49 @@ fn swallowed(w: &[char]) -> Option<char> {
     None
 }
 
+/// Unclosed double (“”) and corner (「」) quotes in `line`.
+fn open_quotes(line: &str) -> (i32, i32) {
+    let mut q = (0, 0);
+    for c in line.chars() {
+        match c {
+            '“' => q.0 += 1,
+            '”' => q.0 -= 1,
+            '「' => q.1 += 1,
+            '」' => q.1 -= 1,
+            _ => {}
+        }
+    }
+    q
+}
+
 fn emit(h: &mut Hyp, model: &Model, c: char) {
+    // A closing quote with no opening quote before it on the line is unlikely.
+    match c {
+        '”' if h.quotes.0 <= 0 => h.score -= QUOTE_PENALTY,
+        '」' if h.quotes.1 <= 0 => h.score -= QUOTE_PENALTY,
+        _ => {}
+    }
+    match c {
+        '“' => h.quotes.0 += 1,
+        '”' => h.quotes.0 -= 1,
+        '「' => h.quotes.1 += 1,
+        '」' => h.quotes.1 -= 1,
+        _ => {}
+    }
     let id = model.id(c);
-    h.score += model.logp_id(h.last, id);
+    h.score += model.logp3_id(h.last2, h.last, id);
+    h.last2 = h.last;
     h.last = id;
     h.out.push(c);
 }
 
 fn repair_at(text: &str, q: usize) -> Option<Fix> {
     let model = Model::get();
-    let prev = text[..q].chars().next_back().unwrap_or('\n');
+    let mut before = text[..q].chars().rev();
+    let prev = before.next().unwrap_or('\n');
+    let prev2 = before.next().unwrap_or('\n');
     let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
+    let line_start = text[..q].rfind('\n').map_or(0, |p| p + 1);
     let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
     // The character after a span, looking past markup an orphan byte may have broken open.
     let after_window = |pos: usize| -> char {
@@ -191,6 +233,8 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
         pos: 1,
         pending: None,
         out: String::new(),
+        quotes: open_quotes(&text[line_start..q]),
+        last2: model.id(prev2),
         last: model.id(prev),
         score: SHIFT_PRIOR,
         gaps: 0,
@@ -199,7 +243,6 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
     for &x in &leads {
         live.push(Hyp {
             pending: Some(x),
-            score: start.score - (leads.len() as f32).log10(),
             ..start.clone()
         });
     }
@@ -219,20 +262,33 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
             live.push(Hyp {
                 pos: 1 + len,
                 pending: Some(x),
-                score: start.score - (xs.len() as f32).log10(),
                 ..start.clone()
             });
         }
     }
 
+    // The literal reading's score after each prefix (and its last two ids): a hypothesis that
+    // falls far behind it is explaining clean text as damage and is abandoned.
+    let mut literal = Vec::with_capacity(n + 1);
+    let mut literal_ctx = Vec::with_capacity(n + 1);
+    let (mut l2, mut l1) = (model.id(prev2), model.id(prev));
+    literal.push(0.0f32);
+    literal_ctx.push((l2, l1));
+    for &c in &w {
+        let id = model.id(c);
+        let total = literal.last().copied().unwrap_or(0.0) + model.logp3_id(l2, l1, id);
+        literal.push(total);
+        (l2, l1) = (l1, id);
+        literal_ctx.push((l2, l1));
+    }
+
     let mut best: Option<(f32, Hyp)> = None;
     let finish = |h: Hyp, best: &mut Option<(f32, Hyp)>| {
         let mut h = h;
-        let next = after_window(h.pos);
-        h.score += model.logp_id(h.last, model.id(next));
-        let damaged: String = w[..h.pos].iter().collect();
-        let mut base = model.score(prev, &damaged);
-        base += model.logp(w[h.pos - 1], next);
+        let next = model.id(after_window(h.pos));
+        h.score += model.logp3_id(h.last2, h.last, next);
+        let (l2, l1) = literal_ctx[h.pos];
+        let base = literal[h.pos] + model.logp3_id(l2, l1, next);
         let gain = h.score - base;
         if std::env::var_os("HANFIX_DEBUG_SHIFT").is_some() {
             eprintln!(
@@ -249,7 +305,7 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
     while !live.is_empty() && steps < MAX_SPAN {
         steps += 1;
         let mut next: Vec<Hyp> = Vec::with_capacity(live.len() * 4);
-        for h in live.drain(..) {
+        for (rank, h) in live.drain(..).enumerate() {
             let Some(lead) = h.pending else { continue };
             if h.pos >= n {
                 // The span runs to the end of the line: the last lead byte is lost.
@@ -272,12 +328,15 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                     g.pos += 1;
                     next.push(g);
                 }
-                if h.gaps < MAX_GAPS {
+                // A hypothesis that starts after an annotation may need a vanished pair at once.
+                let first_after_annotation = steps == 1 && h.pos > 1;
+                if h.gaps < MAX_GAPS && (rank < GAP_FROM || first_after_annotation) {
                     expand_gap(&h, lead, b1, b2, model, &mut next);
                 }
             }
         }
         prune(&mut next);
+        next.retain(|h| h.score >= literal[h.pos.min(n)] - ABANDON);
         live = next;
     }
 
@@ -376,11 +435,11 @@ fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<H
     for (p1, trails) in pairs {
         let Some(c1) = pair(lead, *p1) else { continue };
         let id1 = model.id(c1);
-        let s1 = model.logp_id(h.last, id1);
+        let s1 = model.logp3_id(h.last2, h.last, id1);
         for &p2 in trails {
             let Some(c2) = pair(p2, b1) else { continue };
             let id2 = model.id(c2);
-            let s = h.score + prior + s1 + model.logp_id(id1, id2);
+            let s = h.score + prior + s1 + model.logp3_id(h.last, id1, id2);
             if local.len() >= BEAM && local.last().is_some_and(|l| l.score >= s) {
                 continue;
             }
@@ -390,6 +449,7 @@ fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<H
             };
             g.out.push(c1);
             g.out.push(c2);
+            g.last2 = id1;
             g.last = id2;
             g.score = s;
             g.gaps += 1;
@@ -417,9 +477,9 @@ fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<H
 /// best [`BEAM`] of those.
 fn prune(hyps: &mut Vec<Hyp>) {
     hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let mut seen: Vec<(usize, Option<u8>, u32)> = Vec::with_capacity(BEAM);
+    let mut seen: Vec<(usize, Option<u8>, u32, u32)> = Vec::with_capacity(BEAM);
     hyps.retain(|h| {
-        let key = (h.pos, h.pending, h.last);
+        let key = (h.pos, h.pending, h.last2, h.last);
         if seen.len() >= BEAM || seen.contains(&key) {
             return false;
         }

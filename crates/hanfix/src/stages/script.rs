@@ -78,39 +78,40 @@ pub fn count(text: &str) -> (usize, usize) {
 pub fn to_simplified(text: &str, out: &mut Vec<Replacement>) {
     let model = Model::get();
     let mut run: Option<(usize, usize, String)> = None;
-    let mut prev_id = model.id('\n');
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let (mut prev2, mut prev) = (model.id('\n'), model.id('\n'));
+    for (i, c) in text.char_indices() {
         let chosen = match tables::t2s(c) {
             Some(cands) if cands.len() == 1 => cands[0],
             Some(cands) => {
-                let next = iter.peek().map_or('\n', |&(_, n)| n);
-                choose(model, prev_id, cands, next)
+                let mut ahead = text[i + c.len_utf8()..].chars();
+                let next = ahead.next().unwrap_or('\n');
+                let next2 = ahead.next().unwrap_or('\n');
+                choose(model, (prev2, prev), cands, (next, next2))
             }
             None => c,
         };
-        prev_id = model.id(chosen);
+        (prev2, prev) = (prev, model.id(chosen));
         if chosen != c {
-            let r = run.get_or_insert_with(|| (i, i, String::new()));
-            if r.1 != i {
+            if run.as_ref().is_some_and(|r| r.1 != i) {
                 flush(&mut run, text, out);
-                run = Some((i, i, String::new()));
             }
-            let r = run.as_mut().expect("run was just set");
+            let r = run.get_or_insert_with(|| (i, i, String::new()));
             r.1 = i + c.len_utf8();
             r.2.push(chosen);
-        } else if run.as_ref().is_some_and(|r| r.1 != i + c.len_utf8()) {
+        } else {
             flush(&mut run, text, out);
         }
     }
     flush(&mut run, text, out);
 }
 
-fn choose(model: &Model, prev_id: u32, cands: &[char], next: char) -> char {
-    let next_id = model.id(next);
+/// Picks among Simplified readings with the trigram model over two characters of context on
+/// each side; the usual reading wins unless another is clearly better.
+fn choose(model: &Model, (p2, p1): (u32, u32), cands: &[char], (n1, n2): (char, char)) -> char {
+    let (n1, n2) = (model.id(n1), model.id(n2));
     let score = |c: char| {
         let id = model.id(c);
-        model.logp_id(prev_id, id) + model.logp_id(id, next_id)
+        model.logp3_id(p2, p1, id) + model.logp3_id(p1, id, n1) + model.logp3_id(id, n1, n2)
     };
     let usual = score(cands[0]);
     let mut best = (cands[0], usual);
