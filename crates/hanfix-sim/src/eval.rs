@@ -28,7 +28,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use hanfix::{Edit, Fixer, Options, PunctMode, Report};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::corpus::{self, Script};
 use crate::family::Pipeline;
@@ -99,7 +99,10 @@ pub fn load_jsonl(path: &Path, limit: Option<usize>) -> io::Result<Vec<Doc>> {
     Ok(docs)
 }
 
-/// The families evaluated when none are given.
+/// The families evaluated when none are given. `fold+gbshift+fold` models pages whose source
+/// punctuation was already ASCII (as crawled mainland pages store it), so shifted spans end at the
+/// first comma, as in the reference crawl; `gbshift+fold` lets spans run through fullwidth
+/// punctuation.
 pub const DEFAULT_FAMILIES: &[&str] = &[
     "s2t",
     "pinyin",
@@ -109,6 +112,7 @@ pub const DEFAULT_FAMILIES: &[&str] = &[
     "pinyin_doubled",
     "pinyin_poly",
     "gbshift+fold",
+    "fold+gbshift+fold",
     "gbshift_annotated+fold",
     "fold",
     "utf8_as_gbk",
@@ -130,7 +134,7 @@ pub const DEFAULT_FAMILIES: &[&str] = &[
 ];
 
 /// Results for one damage family.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FamilyStats {
     /// The family as given (`s2t+pinyin+gbshift+fold`).
     pub family: String,

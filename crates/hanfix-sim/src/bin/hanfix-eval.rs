@@ -9,7 +9,7 @@ use hanfix_sim::eval::{self, DEFAULT_FAMILIES};
 const USAGE: &str = "\
 usage: hanfix-eval [--input FILE.jsonl] [--families a,b+c,...] [--seed N] [--limit N]
                    [--json OUT.json] [--threads N] [--doc-timeout SECS]
-                   [--max-timeouts N] [--list]
+                   [--max-timeouts N] [--no-isolate] [--list]
 
   --input     clean JSON Lines with a `text` field (optional `script`: hans|hant);
               default: the built-in sentences
@@ -22,6 +22,8 @@ usage: hanfix-eval [--input FILE.jsonl] [--families a,b+c,...] [--seed N] [--lim
   --doc-timeout  give up repairing one document after SECS seconds (default 30, 0 = never);
               such documents count as unrepaired and are printed on stderr
   --max-timeouts  after N timeouts in one family, stop repairing its documents (default 2)
+  --no-isolate    evaluate every family in this process (by default each family runs in a
+              child process, so repairs abandoned after a timeout die with it)
   --list      list the family names and exit";
 
 struct Args {
@@ -33,6 +35,8 @@ struct Args {
     threads: usize,
     doc_timeout: f64,
     max_timeouts: usize,
+    worker: bool,
+    isolate: bool,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -45,6 +49,8 @@ fn parse_args() -> Result<Option<Args>, String> {
         threads: 2,
         doc_timeout: 30.0,
         max_timeouts: 2,
+        worker: false,
+        isolate: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -84,6 +90,8 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .parse()
                     .map_err(|e| format!("--doc-timeout: {e}"))?
             }
+            "--family-worker" => a.worker = true,
+            "--no-isolate" => a.isolate = false,
             "--max-timeouts" => {
                 a.max_timeouts = value()?
                     .parse()
@@ -94,6 +102,36 @@ fn parse_args() -> Result<Option<Args>, String> {
         }
     }
     Ok(Some(a))
+}
+
+/// Evaluates one family in a child process of this binary.
+fn run_isolated(args: &Args, family: &str) -> Result<eval::FamilyStats, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("--family-worker")
+        .args(["--families", family])
+        .args(["--seed", &args.seed.to_string()])
+        .args(["--threads", &args.threads.to_string()])
+        .args(["--doc-timeout", &args.doc_timeout.to_string()])
+        .args(["--max-timeouts", &args.max_timeouts.to_string()]);
+    if let Some(p) = &args.input {
+        cmd.arg("--input").arg(p);
+    }
+    if let Some(n) = args.limit {
+        cmd.args(["--limit", &n.to_string()]);
+    }
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{family}: cannot start worker: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{family}: worker failed ({})", out.status));
+    }
+    let mut stats: Vec<eval::FamilyStats> =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("{family}: worker output: {e}"))?;
+    stats
+        .pop()
+        .ok_or_else(|| format!("{family}: worker returned nothing"))
 }
 
 fn run() -> Result<(), String> {
@@ -125,7 +163,28 @@ fn run() -> Result<(), String> {
         doc_timeout: (args.doc_timeout > 0.0)
             .then(|| std::time::Duration::from_secs_f64(args.doc_timeout)),
     };
-    let report = eval::evaluate(&docs, &args.families, args.seed, &cfg)?;
+    if args.worker {
+        // Child mode: one family, its statistics as JSON on stdout.
+        let fixer = hanfix::Fixer::default();
+        let mut out = Vec::new();
+        for f in &args.families {
+            out.push(eval::eval_family(&docs, f, args.seed, &fixer, &cfg)?);
+        }
+        println!(
+            "{}",
+            serde_json::to_string(&out).map_err(|e| e.to_string())?
+        );
+        std::process::exit(0);
+    }
+    let report = if args.isolate {
+        let mut report = eval::evaluate(&docs, &[], args.seed, &cfg)?;
+        for f in &args.families {
+            report.families.push(run_isolated(&args, f)?);
+        }
+        report
+    } else {
+        eval::evaluate(&docs, &args.families, args.seed, &cfg)?
+    };
     println!(
         "hanfix-eval: {} documents ({} hans, {} hant) from {source}, seed {}",
         report.docs, report.hans_docs, report.hant_docs, report.seed
