@@ -56,17 +56,30 @@ impl Stage for Mojibake {
 /// The end of the run of non-ASCII characters (with inner ASCII letters/digits of Latin mojibake)
 /// starting at `i`.
 fn run_end(text: &str, i: usize) -> usize {
+    const PUNCT: &str = "。，、“”：；！？《》（）";
     let mut end = i;
+    let mut prev_latin = false;
     for (j, c) in text[i..].char_indices() {
-        // Common CJK punctuation survives in place: mojibake turns punctuation into letters.
-        if c.is_ascii() || c.is_whitespace() || (j > 0 && "。，、“”：；！？《》（）".contains(c))
-        {
+        // U+0080–U+00FF are all bytes of Latin-1/CP1252 mojibake, spaces (NEL, NBSP) included.
+        let latin = tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c);
+        if c.is_ascii() || (c.is_whitespace() && !latin) {
+            break;
+        }
+        // Common CJK punctuation survives in place (mojibake turns punctuation into letters),
+        // except curly quotes, which are CP1252 bytes too.
+        let punct = PUNCT.contains(c) && !(prev_latin && matches!(c, '“' | '”'));
+        if punct && j > 0 {
             break;
         }
         end = i + j + c.len_utf8();
-        if j == 0 && "。，、“”：；！？《》（）".contains(c) {
+        if punct {
             break;
         }
+        prev_latin = latin;
+    }
+    // Always make progress.
+    if end == i {
+        end = i + text[i..].chars().next().map_or(1, char::len_utf8);
     }
     end
 }

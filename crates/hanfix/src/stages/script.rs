@@ -2,9 +2,10 @@
 //!
 //! Crawled Simplified pages are often run through a character-level Simplified→Traditional
 //! converter. With `--script auto` a document is converted back to Simplified only when it shows
-//! converter evidence: injected pinyin or realigned byte shifts found by earlier stages, or
-//! Simplified-only characters standing among Traditional ones. A genuinely Traditional document is
-//! left alone. Where one Traditional character has several Simplified readings (`著` → `着`/`著`,
+//! converter evidence: Simplified-only characters standing among Traditional ones, the converter's
+//! signature (ambiguous characters such as `后`, `云` left alone, their Traditional forms `後`, `雲`
+//! never written), or, when that is silent, injected pinyin or realigned byte shifts found by
+//! earlier stages. A genuinely Traditional document is left alone. Where one Traditional character has several Simplified readings (`著` → `着`/`著`,
 //! `乾` → `干`/`乾`) the language model picks the reading that fits the neighbours.
 
 use super::{Doc, Stage};
@@ -42,17 +43,7 @@ impl Stage for Script {
             ScriptMode::Hant if simp > 0 || trad == 0 => ScriptDecision::ToTraditional,
             ScriptMode::Hans | ScriptMode::Hant => ScriptDecision::None,
             ScriptMode::Auto if trad == 0 => ScriptDecision::None,
-            ScriptMode::Auto => {
-                let evidence = doc.pinyin_removed > 0
-                    || doc.shifts_repaired > 0
-                    || simp >= 3
-                    || (simp >= 1 && simp >= trad);
-                if evidence {
-                    ScriptDecision::ToSimplified
-                } else {
-                    ScriptDecision::KeptTraditional
-                }
-            }
+            ScriptMode::Auto => auto_decision(text, trad, simp, doc),
         };
         doc.script = decision;
         match decision {
@@ -60,6 +51,54 @@ impl Stage for Script {
             ScriptDecision::ToTraditional => to_traditional(text, out),
             _ => {}
         }
+    }
+}
+
+/// Simplified characters that a character-level converter leaves alone because they have several
+/// Traditional forms, one of them themselves, and that genuine Traditional text rarely uses.
+const LEFT_ALONE: &[char] = &['后', '云'];
+/// Whether `c` is a Traditional form that a character-level converter never writes because it
+/// leaves the Simplified character alone (`後`, `雲`, `臺`, `週`, ...: every other Traditional
+/// candidate of a Simplified character that is its own candidate), or corner quotes, which
+/// Simplified text does not use and a converter does not produce.
+fn never_written(c: char) -> bool {
+    static SET: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| {
+        let mut v: Vec<char> = tables::s2t_keys()
+            .filter_map(|s| tables::s2t(s).filter(|cands| cands.contains(&s)))
+            .flatten()
+            .copied()
+            .filter(|&t| tables::class(t) & class::TRAD != 0)
+            .chain(['「', '」', '『', '』'])
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
+    set.binary_search(&c).is_ok()
+}
+
+/// Decides whether a document with Traditional characters came out of a Simplified→Traditional
+/// converter. Simplified-only characters among Traditional ones say yes. Otherwise the converter's
+/// signature decides: it leaves ambiguous characters such as `后` and `云` alone and so never
+/// writes `後` or `雲`, which genuine Traditional text is full of. When neither kind of character
+/// occurs, injected pinyin or repaired byte shifts (the damage of the same crawling pipeline)
+/// tip the balance.
+fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptDecision {
+    if simp >= 3 || (simp >= 1 && simp >= trad) {
+        return ScriptDecision::ToSimplified;
+    }
+    let left_alone = text.chars().filter(|c| LEFT_ALONE.contains(c)).count();
+    let never_written = text.chars().filter(|&c| never_written(c)).count();
+    let converted = match left_alone.cmp(&never_written) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || doc.shifts_repaired > 0 || simp > 0,
+    };
+    if converted {
+        ScriptDecision::ToSimplified
+    } else {
+        ScriptDecision::KeptTraditional
     }
 }
 

@@ -1,0 +1,39 @@
+//! Shows clean, damaged and repaired text for the built-in sentences that one family leaves wrong.
+//!
+//! `cargo run --release -p hanfix-sim --example show -- gbshift+fold [SEED] [MAX]`
+use std::time::Instant;
+
+use hanfix_sim::{corpus, Pipeline};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let spec = args
+        .first()
+        .map_or("s2t+pinyin+gbshift+fold", String::as_str);
+    let seed: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let max: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let fixer = hanfix::Fixer::default();
+    let mut shown = 0;
+    for (i, (clean, _script)) in corpus::builtin().into_iter().enumerate() {
+        let p = match Pipeline::parse(spec, seed.wrapping_add(i as u64 * 0x9E37_79B9)) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(2);
+            }
+        };
+        let damaged = p.apply(&clean);
+        let t = Instant::now();
+        let fixed = fixer.fix(&damaged).into_owned();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        if fixed != clean || ms > 200.0 {
+            println!(
+                "#{i} ({ms:.1} ms)\n  clean:   {clean}\n  damaged: {damaged}\n  fixed:   {fixed}\n"
+            );
+            shown += 1;
+            if shown >= max {
+                break;
+            }
+        }
+    }
+}
