@@ -43,14 +43,117 @@ impl Stage for Mojibake {
                 continue;
             }
             let end = run_end(text, i);
-            let run = &text[i..end];
-            if let Some(rep) = repair_run(text, i, run) {
-                doc.mojibake_repaired += 1;
-                out.push(rep);
+            if suspicious(&text[i..end]) {
+                for rep in repair_segments(text, i, end) {
+                    doc.mojibake_repaired += 1;
+                    out.push(rep);
+                }
             }
             i = end;
         }
     }
+}
+
+/// How far a window may reach past the first or last suspicious character of a cluster.
+const REACH: usize = 6;
+
+/// Characters CP1252 maps bytes 0x80–0x9F to.
+fn cp1252_special(c: char) -> bool {
+    "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ".contains(c)
+}
+
+fn latin_like(c: char) -> bool {
+    tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c)
+}
+
+/// Repairs the mojibake inside the run `text[start..end]`, which may also hold clean text: damage
+/// is often confined to a span glued to clean characters. Latin-looking stretches are natural
+/// segments; for Han-looking mojibake, clusters of rare characters are found and every window
+/// reaching up to [`REACH`] characters past a cluster is tried, keeping the best repair.
+fn repair_segments(text: &str, start: usize, end: usize) -> Vec<Replacement> {
+    let chars: Vec<(usize, char)> = text[start..end]
+        .char_indices()
+        .map(|(j, c)| (start + j, c))
+        .collect();
+    let offset = |k: usize| chars.get(k).map_or(end, |&(o, _)| o);
+    let mut reps = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k].1;
+        if latin_like(c) {
+            // A Latin stretch (curly quotes count inside it: they are CP1252 bytes too).
+            let mut e = k + 1;
+            while e < chars.len() {
+                let c = chars[e].1;
+                let prev_latin = latin_like(chars[e - 1].1) || cp1252_special(chars[e - 1].1);
+                if latin_like(c)
+                    || cp1252_special(c)
+                    || (prev_latin && ('\u{40}'..='\u{7E}').contains(&c))
+                {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            // A curly quote ending the stretch may be a real quote rather than a CP1252 byte.
+            let ends = if e > k + 1 && matches!(chars[e - 1].1, '“' | '”' | '‘' | '’') {
+                vec![e, e - 1]
+            } else {
+                vec![e]
+            };
+            // Keeping the quote is preferred unless absorbing it explains clearly more.
+            let best = ends
+                .into_iter()
+                .filter_map(|end| {
+                    let r = repair_run(text, offset(k), &text[offset(k)..offset(end)]);
+                    r.map(|(g, rep)| (if end < e { g + 2.0 } else { g }, rep))
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, rep)) = best {
+                reps.push(rep);
+            }
+            k = e;
+            continue;
+        }
+        let suspect = |c: char| tables::class(c) & class::RARE != 0 || c == '\u{FFFD}';
+        if !suspect(c) {
+            k += 1;
+            continue;
+        }
+        // A cluster of suspects with gaps of at most two ordinary characters.
+        let mut last = k;
+        let mut e = k + 1;
+        while e < chars.len() && e <= last + 3 && !latin_like(chars[e].1) {
+            if suspect(chars[e].1) {
+                last = e;
+            }
+            e += 1;
+        }
+        let lo = k.saturating_sub(REACH);
+        let hi = (last + 1 + REACH).min(chars.len());
+        let mut best: Option<(f32, usize, Replacement)> = None;
+        for a in lo..=k {
+            for b in (last + 1)..=hi {
+                if let Some((gain, rep)) = repair_run(text, offset(a), &text[offset(a)..offset(b)])
+                {
+                    if best.as_ref().is_none_or(|(g, _, _)| gain > *g) {
+                        best = Some((gain, b, rep));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, b, rep)) => {
+                // Windows overlap only within one cluster; drop what an earlier repair covers.
+                if reps.last().is_none_or(|r: &Replacement| r.end <= rep.start) {
+                    reps.push(rep);
+                }
+                k = b;
+            }
+            None => k = last + 1,
+        }
+    }
+    reps
 }
 
 /// The end of the run of non-ASCII characters (with inner ASCII letters/digits of Latin mojibake)
@@ -62,7 +165,9 @@ fn run_end(text: &str, i: usize) -> usize {
     for (j, c) in text[i..].char_indices() {
         // U+0080–U+00FF are all bytes of Latin-1/CP1252 mojibake, spaces (NEL, NBSP) included.
         let latin = tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c);
-        if c.is_ascii() || (c.is_whitespace() && !latin) {
+        // GBK trail bytes 0x40–0x7E read as Latin-1 surface as ASCII right after a Latin char.
+        let trail = prev_latin && ('\u{40}'..='\u{7E}').contains(&c);
+        if (c.is_ascii() && !trail) || (c.is_whitespace() && !latin) {
             break;
         }
         // Common CJK punctuation survives in place (mojibake turns punctuation into letters),
@@ -75,7 +180,7 @@ fn run_end(text: &str, i: usize) -> usize {
         if punct {
             break;
         }
-        prev_latin = latin;
+        prev_latin = latin || cp1252_special(c);
     }
     // Always make progress.
     if end == i {
@@ -138,19 +243,22 @@ fn suspicious(run: &str) -> bool {
     latin >= 2 || rare >= 1 && n >= 2 || run.contains("锟斤拷")
 }
 
-fn repair_run(text: &str, start: usize, run: &str) -> Option<Replacement> {
+fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)> {
     if !suspicious(run) {
         return None;
     }
     if run.contains("锟斤拷") && run.chars().count() <= 3 * run.matches("锟斤拷").count() + 1
     {
         let fixed = run.replace("锟斤拷", "\u{FFFD}\u{FFFD}");
-        return Some(Replacement::new(
-            start,
-            start + run.len(),
-            fixed,
-            0.99,
-            "U+FFFD pair read through GBK",
+        return Some((
+            f32::INFINITY,
+            Replacement::new(
+                start,
+                start + run.len(),
+                fixed,
+                0.99,
+                "U+FFFD pair read through GBK",
+            ),
         ));
     }
     let model = Model::get();
@@ -186,12 +294,9 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<Replacement> {
         return None;
     }
     let confidence = (1.0 - 10f32.powf(-gain / 4.0)).clamp(0.5, 0.999);
-    Some(Replacement::new(
-        start,
-        start + run.len(),
-        candidate,
-        confidence,
-        reason,
+    Some((
+        gain,
+        Replacement::new(start, start + run.len(), candidate, confidence, reason),
     ))
 }
 
@@ -203,8 +308,12 @@ fn score_of(model: &Model, prev: char, s: &str, next: char) -> f32 {
 /// Re-encodes `run` with the charset it was wrongly read as and decodes the bytes as written.
 /// Incomplete sequences at the ends are dropped; any invalid byte inside rejects the candidate.
 fn round_trip(run: &str, kind: u8) -> Option<String> {
+    // A decoder writes U+FFFD for a lead byte cut off at the end of a span: that byte is lost,
+    // the rest of the run still round-trips.
+    let body = run.trim_end_matches('\u{FFFD}');
+    let lost = &run[body.len()..];
     let (read_as, written_as) = codecs(kind);
-    let bytes = read_as.encode(run)?;
+    let bytes = read_as.encode(body)?;
     let (text, had_errors) = written_as.decode_without_bom_handling(&bytes);
     let mut text = text.into_owned();
     if had_errors {
@@ -221,12 +330,16 @@ fn round_trip(run: &str, kind: u8) -> Option<String> {
         (b, _, false) => b.len(),
         _ => return None,
     };
-    if explained + 2 < bytes.len() {
+    // A character cut off at the end of the span costs at most one byte, or a few more where the
+    // decoder marked the cut with U+FFFD.
+    let tolerance = if lost.is_empty() { 1 } else { 3 };
+    if explained + tolerance < bytes.len() {
         return None;
     }
-    if text.is_empty() || text == run || text.chars().any(|c| c.is_control()) {
+    if text.is_empty() || text == body || text.chars().any(|c| c.is_control()) {
         return None;
     }
+    text.push_str(lost);
     Some(text)
 }
 
