@@ -328,10 +328,12 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                     g.pos += 1;
                     next.push(g);
                 }
-                // A hypothesis that starts after an annotation may need a vanished pair at once.
-                let first_after_annotation = steps == 1 && h.pos > 1;
-                if h.gaps < MAX_GAPS && (rank < GAP_FROM || first_after_annotation) {
-                    expand_gap(&h, lead, b1, b2, model, &mut next);
+                // Every start may need a vanished pair at once (the lost byte is still unknown
+                // then, so all of them are tried, each with its best first character); later, only
+                // the best few hypotheses look for one.
+                if h.gaps < MAX_GAPS && (steps == 1 || rank < GAP_FROM) {
+                    let keep = if steps == 1 { 1 } else { 4 };
+                    expand_gap(&h, lead, (b1, b2), keep, model, &mut next);
                 }
             }
         }
@@ -428,18 +430,36 @@ fn expand_ascii(
     }
 }
 
-fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<Hyp>) {
-    let pairs = pua_pairs();
-    let prior = GAP_PRIOR;
+/// Expands `h` with a vanished user-defined pair before the damaged character whose bytes are
+/// `b1 b2`: the original held `(lead, p1)` and `(p2, b1)`. The first character is scored alone
+/// and only the best `keep` choices of `p1` are extended with every `p2`.
+fn expand_gap(
+    h: &Hyp,
+    lead: u8,
+    (b1, b2): (u8, u8),
+    keep: usize,
+    model: &Model,
+    next: &mut Vec<Hyp>,
+) {
+    let mut firsts: Vec<(f32, u8, char, u32)> = pua_pairs()
+        .iter()
+        .filter_map(|&(p1, _)| {
+            let c1 = pair(lead, p1)?;
+            let id1 = model.id(c1);
+            Some((model.logp3_id(h.last2, h.last, id1), p1, c1, id1))
+        })
+        .collect();
+    firsts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    firsts.truncate(keep);
     let mut local: Vec<Hyp> = Vec::new();
-    for (p1, trails) in pairs {
-        let Some(c1) = pair(lead, *p1) else { continue };
-        let id1 = model.id(c1);
-        let s1 = model.logp3_id(h.last2, h.last, id1);
+    for (s1, p1, c1, id1) in firsts {
+        let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == p1) else {
+            continue;
+        };
         for &p2 in trails {
             let Some(c2) = pair(p2, b1) else { continue };
             let id2 = model.id(c2);
-            let s = h.score + prior + s1 + model.logp3_id(h.last, id1, id2);
+            let s = h.score + GAP_PRIOR + s1 + model.logp3_id(h.last, id1, id2);
             if local.len() >= BEAM && local.last().is_some_and(|l| l.score >= s) {
                 continue;
             }
@@ -458,17 +478,6 @@ fn expand_gap(h: &Hyp, lead: u8, b1: u8, b2: u8, model: &Model, next: &mut Vec<H
             local.push(g);
             prune(&mut local);
         }
-    }
-    if std::env::var_os("HANFIX_DEBUG_SHIFT").is_some() {
-        eprintln!(
-            "gap at {} lead {lead:02X}: {:?}",
-            h.pos,
-            local
-                .iter()
-                .take(3)
-                .map(|g| (g.out.clone(), g.score))
-                .collect::<Vec<_>>()
-        );
     }
     next.extend(local);
 }

@@ -4,8 +4,7 @@
 //! converter. With `--script auto` a document is converted back to Simplified only when it shows
 //! converter evidence: Simplified-only characters standing among Traditional ones, the converter's
 //! signature (ambiguous characters such as `后`, `云` left alone, their Traditional forms `後`, `雲`
-//! never written), or, when that is silent, injected pinyin or realigned byte shifts found by
-//! earlier stages. A genuinely Traditional document is left alone. Where one Traditional character has several Simplified readings (`著` → `着`/`著`,
+//! never written), or, when that is silent, injected pinyin found by the pinyin stage. A genuinely Traditional document is left alone. Where one Traditional character has several Simplified readings (`著` → `着`/`著`,
 //! `乾` → `干`/`乾`) the language model picks the reading that fits the neighbours.
 
 use super::{Doc, Stage};
@@ -93,7 +92,7 @@ fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptD
     let converted = match left_alone.cmp(&never_written) {
         std::cmp::Ordering::Greater => true,
         std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || doc.shifts_repaired > 0 || simp > 0,
+        std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || simp > 0,
     };
     if converted {
         ScriptDecision::ToSimplified
