@@ -31,7 +31,7 @@ pub struct ByteShift;
 /// Hypotheses kept after each step of the search.
 const BEAM: usize = 48;
 /// Longest span (in damaged characters) searched from one trigger.
-const MAX_SPAN: usize = 400;
+const MAX_SPAN: usize = 64;
 /// log10 prior of "this `?` starts a shifted span" against "it is a literal question mark".
 const SHIFT_PRIOR: f32 = -1.0;
 /// log10 prior of one vanished user-defined pair (a regulariser: which pairs vanish follows from
@@ -332,8 +332,8 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                 // then, so all of them are tried, each with its best first character); later, only
                 // the best few hypotheses look for one.
                 if h.gaps < MAX_GAPS && (steps == 1 || rank < GAP_FROM) {
-                    let keep = if steps == 1 { 1 } else { 4 };
-                    expand_gap(&h, lead, (b1, b2), keep, model, &mut next);
+                    let keep = if steps == 1 { 1 } else { 10 };
+                    expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
                 }
             }
         }
@@ -403,7 +403,14 @@ fn expand_ascii(
             finish(g);
         }
     }
-    // A trail byte surfacing as ASCII ends the span.
+    // A trail byte surfacing as ASCII ends the span, possibly right after a vanished pair.
+    if gb::is_trail(b) && h.gaps < MAX_GAPS {
+        let mut ended = Vec::new();
+        expand_gap(h, lead, (b, None), 4, model, &mut ended);
+        for g in ended {
+            finish(g);
+        }
+    }
     if gb::is_trail(b) {
         if let Some(ch) = pair(lead, b) {
             let mut g = h.clone();
@@ -436,7 +443,7 @@ fn expand_ascii(
 fn expand_gap(
     h: &Hyp,
     lead: u8,
-    (b1, b2): (u8, u8),
+    (b1, b2): (u8, Option<u8>),
     keep: usize,
     model: &Model,
     next: &mut Vec<Hyp>,
@@ -451,7 +458,8 @@ fn expand_gap(
         .collect();
     firsts.sort_by(|a, b| b.0.total_cmp(&a.0));
     firsts.truncate(keep);
-    let mut local: Vec<Hyp> = Vec::new();
+    // Score every pair first; build hypotheses (which own a string) only for the best few.
+    let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
     for (s1, p1, c1, id1) in firsts {
         let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == p1) else {
             continue;
@@ -460,25 +468,30 @@ fn expand_gap(
             let Some(c2) = pair(p2, b1) else { continue };
             let id2 = model.id(c2);
             let s = h.score + GAP_PRIOR + s1 + model.logp3_id(h.last, id1, id2);
-            if local.len() >= BEAM && local.last().is_some_and(|l| l.score >= s) {
-                continue;
-            }
-            let mut g = Hyp {
-                out: h.out.clone(),
-                ..*h
-            };
-            g.out.push(c1);
-            g.out.push(c2);
-            g.last2 = id1;
-            g.last = id2;
-            g.score = s;
-            g.gaps += 1;
-            g.pending = Some(b2);
-            g.pos += 1;
-            local.push(g);
-            prune(&mut local);
+            scored.push((s, c1, id1, c2, id2));
         }
     }
+    if scored.len() > BEAM {
+        scored.select_nth_unstable_by(BEAM, |a, b| b.0.total_cmp(&a.0));
+        scored.truncate(BEAM);
+    }
+    let mut local: Vec<Hyp> = Vec::with_capacity(scored.len());
+    for (s, c1, id1, c2, id2) in scored {
+        let mut g = Hyp {
+            out: h.out.clone(),
+            ..*h
+        };
+        g.out.push(c1);
+        g.out.push(c2);
+        g.last2 = id1;
+        g.last = id2;
+        g.score = s;
+        g.gaps += 1;
+        g.pending = b2;
+        g.pos += 1;
+        local.push(g);
+    }
+    prune(&mut local);
     next.extend(local);
 }
 

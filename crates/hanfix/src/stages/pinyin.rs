@@ -35,7 +35,8 @@ impl Stage for Pinyin {
         }
         let glued = found.iter().filter(|a| a.glued).count();
         let evidence = doc.shifts_repaired > 0 || doc.flags.classes & class::TRAD != 0;
-        if !(glued >= 2 || (glued >= 1 && evidence)) {
+        let quoted = found.iter().filter(|a| a.quoted).count();
+        if !(glued >= 2 || (evidence && found.len() > quoted)) {
             return;
         }
         for a in &found {
@@ -60,6 +61,8 @@ pub struct Annotation {
     pub end: usize,
     /// Whether a Han character follows, i.e. the annotation sits inside a word.
     pub glued: bool,
+    /// Whether the annotated character stands in quotes, as a gloss in teaching text does.
+    pub quoted: bool,
 }
 
 /// Finds every annotation run whose syllables are readings of the character before it.
@@ -95,10 +98,15 @@ pub fn find_annotations(text: &str) -> Vec<Annotation> {
             end += 1;
         }
         let glued = next_is_han(text[end..].chars().next());
+        let opens = |c: Option<char>| c.is_some_and(|c| "“「『‘《".contains(c));
+        let closes = |c: Option<char>| c.is_some_and(|c| "”」』’》".contains(c));
+        let quoted = opens(text[..open - prev.len_utf8()].chars().next_back())
+            || closes(text[end..].chars().next());
         found.push(Annotation {
             start: open,
             end,
             glued,
+            quoted,
         });
         search = end;
     }

@@ -56,25 +56,18 @@ impl Stage for Script {
 /// Simplified characters that a character-level converter leaves alone because they have several
 /// Traditional forms, one of them themselves, and that genuine Traditional text rarely uses.
 const LEFT_ALONE: &[char] = &['后', '云'];
-/// Whether `c` is a Traditional form that a character-level converter never writes because it
-/// leaves the Simplified character alone (`後`, `雲`, `臺`, `週`, ...: every other Traditional
-/// candidate of a Simplified character that is its own candidate), or corner quotes, which
-/// Simplified text does not use and a converter does not produce.
+/// Traditional forms that a character-level converter never writes because it leaves the
+/// Simplified character alone (the Simplified character is itself an everyday Traditional
+/// character with another meaning: 后 queen, 云 say, 台 platform, ...), and that genuine
+/// Traditional text uses all the time; corner quotes too, which Simplified text does not use.
+const NEVER_WRITTEN: &[char] = &[
+    '後', '雲', '臺', '颱', '檯', '裡', '裏', '幹', '乾', '隻', '瞭', '係', '繫', '麵', '準', '範',
+    '徵', '週', '鬆', '鬥', '穀', '醜', '齣', '鹹', '捲', '衝', '錶', '纔', '剋', '摺', '樸', '「',
+    '」', '『', '』',
+];
+
 fn never_written(c: char) -> bool {
-    static SET: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
-    let set = SET.get_or_init(|| {
-        let mut v: Vec<char> = tables::s2t_keys()
-            .filter_map(|s| tables::s2t(s).filter(|cands| cands.contains(&s)))
-            .flatten()
-            .copied()
-            .filter(|&t| tables::class(t) & class::TRAD != 0)
-            .chain(['「', '」', '『', '』'])
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    });
-    set.binary_search(&c).is_ok()
+    NEVER_WRITTEN.contains(&c)
 }
 
 /// Decides whether a document with Traditional characters came out of a Simplified→Traditional
@@ -91,7 +84,10 @@ fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptD
     let never_written = text.chars().filter(|&c| never_written(c)).count();
     let converted = match left_alone.cmp(&never_written) {
         std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Less => false,
+        // Many injected readings outweigh a few never-written forms: annotation is a converter's.
+        std::cmp::Ordering::Less => {
+            doc.pinyin_removed >= 3 && doc.pinyin_removed >= 2 * never_written
+        }
         std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || simp > 0,
     };
     if converted {

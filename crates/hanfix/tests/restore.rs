@@ -1,0 +1,272 @@
+//! End-to-end behaviour of the pipeline on sentences written for these tests, damaged by hand or
+//! with the byte model the simulator implements (GB18030 encoded, decoded one byte late, lost
+//! lead byte shown as `?`, user-defined pairs dropped, fullwidth punctuation folded).
+
+use std::borrow::Cow;
+
+use hanfix::{Fixer, Options, PunctMode, ScriptDecision, ScriptMode, StageKind};
+
+fn fix(text: &str) -> String {
+    hanfix::fix(text)
+}
+
+fn keep_script() -> Fixer {
+    Fixer::new(Options {
+        script: ScriptMode::Keep,
+        ..Options::default()
+    })
+}
+
+#[test]
+fn seed_style_layers_come_off_in_reverse() {
+    // Converted to Traditional, annotated, shifted at `。“`, punctuation folded.
+    let damaged = "去年冬天,這家工廠的訂(dìng)單明?@減少。“我們正在尋(xún)找新的市場。”廠長表示。";
+    assert_eq!(
+        fix(damaged),
+        "去年冬天，这家工厂的订单明显减少。“我们正在寻找新的市场。”厂长表示。"
+    );
+}
+
+#[test]
+fn shift_starting_mid_sentence_is_realigned() {
+    let damaged = "他說(shuō),?鞘芯G化的目標是讓每個居民步行十分鐘就能到達公園。";
+    assert_eq!(
+        fix(damaged),
+        "他说，城市绿化的目标是让每个居民步行十分钟就能到达公园。"
+    );
+}
+
+#[test]
+fn shift_over_quotes_restores_fullwidth_punctuation() {
+    let damaged = "會(huì)議期間,代表們圍繞鄉村振興提出了許多建議。?斑@些建議很實在。”一位專家說。";
+    assert_eq!(
+        fix(damaged),
+        "会议期间，代表们围绕乡村振兴提出了许多建议。“这些建议很实在。”一位专家说。"
+    );
+}
+
+#[test]
+fn shift_is_repaired_without_touching_the_script_when_asked() {
+    let damaged = "他說,?鞘芯G化的目標是讓每個居民步行十分鐘就能到達公園。";
+    let report = keep_script().fix_report(damaged);
+    assert_eq!(
+        report.text,
+        "他說，城市綠化的目標是讓每個居民步行十分鐘就能到達公園。"
+    );
+    assert!(report.edits.iter().any(|e| e.stage == StageKind::ByteShift));
+}
+
+#[test]
+fn annotated_garbage_of_a_shift_is_undone() {
+    // Reversed layer order: the shift's garbage character 嗳 got its own reading `(ài)`, and the
+    // orphan lead byte swallowed the `(`.
+    let damaged = "許多?ài)讼M@項政策能夠延續下去。";
+    assert_eq!(
+        keep_script().fix(damaged),
+        "許多人希望這項政策能夠延續下去。"
+    );
+}
+
+#[test]
+fn injected_pinyin_in_every_style_is_removed() {
+    let k = keep_script();
+    assert_eq!(
+        k.fix("我們學(xué)習(xí)了新的技術(shù)"),
+        "我們學習了新的技術"
+    );
+    assert_eq!(
+        k.fix("會(huì )議的(de)(de)內容很重要(yào)"),
+        "會議的內容很重要"
+    );
+    assert_eq!(k.fix("我们学(xue2)习(xi2)新的技术"), "我们学习新的技术");
+    assert_eq!(k.fix("她(ta)们(men)在绿(lv4)地上"), "她们在绿地上");
+}
+
+#[test]
+fn a_genuine_gloss_is_kept() {
+    let text = "这个字读作“行(háng)”，意思是行业。";
+    assert!(matches!(Fixer::default().fix(text), Cow::Borrowed(_)));
+}
+
+#[test]
+fn converted_text_goes_back_to_simplified_with_context() {
+    let out = fix("學(xué)習:他們承載著(zhù)對未來的期待,這部著名作品");
+    assert_eq!(out, "学习：他们承载着对未来的期待，这部著名作品");
+}
+
+#[test]
+fn genuine_traditional_text_stays_traditional() {
+    let text = "颱風過後，許多果農的香蕉園受到嚴重損害，政府將提供緊急補助。";
+    let report = Fixer::default().fix_report(text);
+    assert_eq!(report.text, text);
+    assert_eq!(report.script, ScriptDecision::KeptTraditional);
+}
+
+#[test]
+fn clean_simplified_text_is_borrowed_untouched() {
+    for text in [
+        "今天上午，市图书馆举办了一场关于古籍修复的讲座，吸引了两百多名读者。",
+        "他说：“我们明年还会再来。”大家都笑了。",
+        "新版本修复了 3 个问题，下载量超过 12,000 次。",
+    ] {
+        assert!(
+            matches!(Fixer::default().fix(text), Cow::Borrowed(_)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn punctuation_rule_only_touches_marks_beside_chinese() {
+    assert_eq!(
+        fix("24日,习近平出席会议:议题很多;大家说好!"),
+        "24日，习近平出席会议：议题很多；大家说好！"
+    );
+    assert_eq!(fix("比分是3:2,时间22:08:32"), "比分是3:2，时间22:08:32");
+    let keep = Fixer::new(Options {
+        punct: PunctMode::Keep,
+        ..Options::default()
+    });
+    assert_eq!(keep.fix("你去过北京吗?我去过。"), "你去过北京吗?我去过。");
+}
+
+#[test]
+fn a_literal_question_mark_is_not_taken_for_a_shift() {
+    assert_eq!(fix("你去过北京吗?我去过。"), "你去过北京吗？我去过。");
+    assert_eq!(fix("价格是多少?大约三百元"), "价格是多少？大约三百元");
+}
+
+#[test]
+fn classic_mojibake_families_are_reversed() {
+    assert_eq!(fix("测试鍚堝奖成功"), "测试合影成功");
+    assert_eq!(fix("标题：ÖÐÎÄ"), "标题：中文");
+    assert_eq!(fix("标题：ä¸­æ–‡"), "标题：中文");
+    let report = Fixer::default().fix_report("乱码锟斤拷出现");
+    assert_eq!(report.text, "乱码\u{FFFD}\u{FFFD}出现");
+    assert!(report.garble > 0.0);
+}
+
+#[test]
+fn html_residue_is_removed() {
+    assert_eq!(fix("“心合意同，谋无不成?!?/p>"), "“心合意同，谋无不成。”");
+    assert_eq!(fix("<p>第一段</p>\n第二段&rdquo;"), "第一段\n第二段”");
+}
+
+#[test]
+fn every_edit_is_logged_with_a_span_of_the_input() {
+    let input = "會(huì )議期間,代表們圍繞鄉村振興提出了許多建議。?斑@些建議很實在。”一位專家說。";
+    let report = Fixer::default().fix_report(input);
+    assert!(!report.edits.is_empty());
+    for e in &report.edits {
+        assert!(e.start <= e.end && e.end <= input.len(), "{e:?}");
+        assert!(
+            input.is_char_boundary(e.start) && input.is_char_boundary(e.end),
+            "{e:?}"
+        );
+        assert!((0.0..=1.0).contains(&e.confidence));
+        assert!(!e.reason.is_empty());
+    }
+    // Edits of the first stage to run see the input itself.
+    let first = report
+        .edits
+        .iter()
+        .find(|e| e.stage == StageKind::ByteShift)
+        .expect("a shift edit");
+    assert_eq!(&input[first.start..first.end], first.before);
+    let stages: Vec<StageKind> = report.edits.iter().map(|e| e.stage).collect();
+    for k in [
+        StageKind::ByteShift,
+        StageKind::Pinyin,
+        StageKind::Script,
+        StageKind::Punct,
+    ] {
+        assert!(stages.contains(&k), "{k:?} missing");
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_decoded_or_logged() {
+    let fixer = Fixer::default();
+    let (gb, _, _) = encoding_rs::GB18030.encode("这是一段中文文本，用来测试。");
+    assert_eq!(
+        fixer.fix_bytes(&gb).unwrap().text,
+        "这是一段中文文本，用来测试。"
+    );
+    let report = fixer.fix_bytes(b"abc \xFF\xFE def").unwrap();
+    assert!(report.text.contains('\u{FFFD}'));
+    assert!(report.edits.iter().any(|e| e.stage == StageKind::Decode));
+    assert!(matches!(
+        fixer.fix_bytes(b"\x00\x01\x02binary"),
+        Err(hanfix::Error::Binary { .. })
+    ));
+    assert_eq!(fixer.fix_bytes(b"").unwrap().text, "");
+}
+
+/// A small deterministic generator of hostile strings.
+fn hostile(seed: u64, len: usize) -> String {
+    const PIECES: &[&str] = &[
+        "?",
+        "(",
+        ")",
+        "(xué)",
+        "<",
+        "</p>",
+        "&",
+        "&rdquo;",
+        "&#",
+        ",",
+        "中",
+        "國",
+        "們",
+        "锟斤拷",
+        "Ã",
+        "©",
+        "\u{FFFD}",
+        "\u{E000}",
+        "\u{85}",
+        "\u{A0}",
+        "\n",
+        " ",
+        "!",
+        "霸",
+        "鸫u",
+        "u",
+        "@",
+        "𠀀",
+        "🙂",
+        "\u{0}",
+        "\u{301}",
+        "ä¸",
+        "（",
+    ];
+    let mut x = seed;
+    let mut s = String::new();
+    for _ in 0..len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.push_str(PIECES[(x % PIECES.len() as u64) as usize]);
+    }
+    s
+}
+
+#[test]
+fn hostile_input_never_panics_and_spans_stay_in_bounds() {
+    let fixer = Fixer::default();
+    for seed in 1..300u64 {
+        let input = hostile(seed, 1 + (seed as usize % 60));
+        let report = fixer.fix_report(&input);
+        for e in &report.edits {
+            assert!(e.start <= e.end && e.end <= input.len());
+        }
+        let _ = fixer.fix_bytes(input.as_bytes());
+    }
+}
+
+#[test]
+fn a_long_single_line_is_handled() {
+    let piece = "會(huì)議期間,代表們圍繞鄉村振興提出了許多建議。?斑@些建議很實在。”一位專家說。";
+    let want = "会议期间，代表们围绕乡村振兴提出了许多建议。“这些建议很实在。”一位专家说。";
+    let line = piece.repeat(300);
+    assert_eq!(fix(&line), want.repeat(300));
+}
