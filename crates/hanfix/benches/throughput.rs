@@ -154,10 +154,9 @@ fn timed(texts: &[String], min_secs: f64) -> (usize, f64, usize) {
     let _ = fixer.fix("學(xué)習關(guān)鍵詞,兩張合影");
     let start = Instant::now();
     let mut passes = 0;
-    let mut changed = 0;
     loop {
         let t0 = Instant::now();
-        changed = pass(&fixer, texts);
+        let changed = pass(&fixer, texts);
         if std::env::var_os("THROUGHPUT_DEBUG").is_some() {
             eprintln!("pass {passes}: {:.3} s", t0.elapsed().as_secs_f64());
         }
