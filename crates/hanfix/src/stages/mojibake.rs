@@ -287,6 +287,12 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
         }
     }
     let (s, candidate, reason) = best?;
+    // Repaired text is ordinary text: at least two characters, none of them rare or unknown.
+    let model_knows = |c: char| c.is_ascii() || model.id(c) != 0;
+    let ordinary = |c: char| tables::class(c) & class::RARE == 0 && model_knows(c);
+    if candidate.chars().count() < 2 || !candidate.chars().all(|c| ordinary(c) || c == '\u{FFFD}') {
+        return None;
+    }
     let gain = s - base;
     // Compare per character too: a shorter candidate always has fewer terms to pay for.
     let per_char = s / candidate.chars().count().max(1) as f32 - base / n;

@@ -53,9 +53,26 @@ impl Stage for Script {
     }
 }
 
-/// Simplified characters that a character-level converter leaves alone because they have several
-/// Traditional forms, one of them themselves, and that genuine Traditional text rarely uses.
-const LEFT_ALONE: &[char] = &['后', '云'];
+/// Occurrences of the characters a character-level converter leaves alone because they have
+/// several Traditional forms, one of them themselves (后, 云), outside the words where genuine Traditional text uses
+/// them too (后 in 皇后, 王后, 后妃; 云 in 云云, 人云亦云).
+fn count_left_alone(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .filter(|&i| {
+            let prev = if i > 0 { chars[i - 1] } else { '\n' };
+            let next = chars.get(i + 1).copied().unwrap_or('\n');
+            match chars[i] {
+                '后' => {
+                    !"皇王太母天封影歌立廢废帝".contains(prev) && !"妃宮宫土羿稷".contains(next)
+                }
+                '云' => !"云有所詩诗亦曰".contains(prev) && next != '云',
+                _ => false,
+            }
+        })
+        .count()
+}
+
 /// Traditional forms that a character-level converter never writes because it leaves the
 /// Simplified character alone (the Simplified character is itself an everyday Traditional
 /// character with another meaning: 后 queen, 云 say, 台 platform, ...), and that genuine
@@ -77,17 +94,23 @@ fn never_written(c: char) -> bool {
 /// occurs, injected pinyin or repaired byte shifts (the damage of the same crawling pipeline)
 /// tip the balance.
 fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptDecision {
-    if simp >= 3 || (simp >= 1 && simp >= trad) {
+    if simp >= trad {
+        // Mostly Simplified: spun text has a share of Traditional characters swapped in; a stray
+        // one (a name, a variant such as 伕) is the author's.
+        return if trad >= 3 || (trad >= 2 && trad * 50 >= simp) {
+            ScriptDecision::ToSimplified
+        } else {
+            ScriptDecision::None
+        };
+    }
+    if simp >= 3 {
         return ScriptDecision::ToSimplified;
     }
-    let left_alone = text.chars().filter(|c| LEFT_ALONE.contains(c)).count();
+    let left_alone = count_left_alone(text);
     let never_written = text.chars().filter(|&c| never_written(c)).count();
     let converted = match left_alone.cmp(&never_written) {
         std::cmp::Ordering::Greater => true,
-        // Many injected readings outweigh a few never-written forms: annotation is a converter's.
-        std::cmp::Ordering::Less => {
-            doc.pinyin_removed >= 3 && doc.pinyin_removed >= 2 * never_written
-        }
+        std::cmp::Ordering::Less => false,
         std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || simp > 0,
     };
     if converted {
