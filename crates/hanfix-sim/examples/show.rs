@@ -1,6 +1,6 @@
 //! Shows clean, damaged and repaired text for the built-in sentences that one family leaves wrong.
 //!
-//! `cargo run --release -p hanfix-sim --example show -- gbshift+fold [SEED] [MAX]`
+//! `cargo run --release -p hanfix-sim --example show -- gbshift+fold [SEED] [MAX] [FILE.jsonl]`
 use std::time::Instant;
 
 use hanfix_sim::{corpus, Pipeline};
@@ -14,7 +14,16 @@ fn main() {
     let max: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
     let fixer = hanfix::Fixer::default();
     let mut shown = 0;
-    for (i, (clean, _script)) in corpus::builtin().into_iter().enumerate() {
+    let docs: Vec<String> = match args.get(3) {
+        Some(path) => std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
+            .collect(),
+        None => corpus::builtin().into_iter().map(|(t, _)| t).collect(),
+    };
+    for (i, clean) in docs.into_iter().enumerate() {
         let p = match Pipeline::parse(spec, seed.wrapping_add(i as u64 * 0x9E37_79B9)) {
             Ok(p) => p,
             Err(e) => {
