@@ -79,7 +79,15 @@ fn beside_cjk(text: &str, q: usize) -> bool {
     let cjk = |c: Option<char>| {
         c.is_some_and(|c| !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
     };
-    cjk(text[..q].chars().next_back()) || cjk(text[q + 1..].chars().next())
+    let prev = text[..q].chars().next_back();
+    let mut after = text[q + 1..].chars();
+    let (next, next2) = (after.next(), after.next());
+    // Chinese text on either side, or just past a folded mark (`?!霸`), or an annotation before
+    // it (`礎(chǔ)?!苯`): the annotation stage runs later.
+    cjk(prev)
+        || cjk(next)
+        || (next.is_some_and(|c| c.is_ascii_punctuation()) && cjk(next2))
+        || prev == Some(')')
 }
 
 struct Fix {
@@ -420,13 +428,14 @@ fn expand_ascii(
             finish(g);
         }
     }
-    // A fullwidth character folded to ASCII: its bytes are A3 (c + 0x80), or A1 A1 for a space.
-    let folded = match b {
-        b' ' => Some((0xA1, 0xA1)),
-        0x21..=0x7E => Some((0xA3, b + 0x80)),
-        _ => None,
+    // A fullwidth character folded to ASCII: its bytes are A3 (c + 0x80); an ideographic space
+    // is A1 A1, and A3 A0 decodes to it too.
+    let folded: &[(u8, u8)] = match b {
+        b' ' => &[(0xA1, 0xA1), (0xA3, 0xA0)],
+        0x21..=0x7E => &[(0xA3, b + 0x80)],
+        _ => &[],
     };
-    if let Some((f1, f2)) = folded {
+    for &(f1, f2) in folded {
         if let Some(ch) = pair(lead, f1) {
             let mut g = h.clone();
             emit(&mut g, model, ch);
