@@ -290,7 +290,10 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
     // Repaired text is ordinary text: at least two characters, none of them rare or unknown.
     let model_knows = |c: char| c.is_ascii() || model.id(c) != 0;
     let ordinary = |c: char| tables::class(c) & class::RARE == 0 && model_knows(c);
-    if candidate.chars().count() < 2 || !candidate.chars().all(|c| ordinary(c) || c == '\u{FFFD}') {
+    // (Latin-looking runs are unambiguous mojibake: there a rare character, a name say, may stay.)
+    let latin_run = run.chars().any(latin_like);
+    let all_ordinary = candidate.chars().all(|c| ordinary(c) || c == '\u{FFFD}');
+    if candidate.chars().count() < 2 || !(latin_run || all_ordinary) {
         return None;
     }
     let gain = s - base;
