@@ -7,6 +7,8 @@
         from /usr/bin/time -v
     python bench.py text-bytes FILE.jsonl
         prints the UTF-8 bytes of the `text` fields
+    python bench.py clean-rate EVAL.json
+        prints the exact false-change rates of a hanfix-eval --json report
     python bench.py report RESULTS.jsonl
         prints Markdown tables of medians (MB/s per core, peak RSS) and the ratios
 """
@@ -17,7 +19,7 @@ import sys
 
 
 def parse_time_v(path):
-    wall = rss = None
+    wall = rss = cpu = None
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             line = line.strip()
@@ -29,13 +31,17 @@ def parse_time_v(path):
                     wall = wall * 60 + p
             elif line.startswith("Maximum resident set size"):
                 rss = int(line.rsplit(" ", 1)[-1])
-    return wall, rss
+            elif line.startswith(("User time", "System time")):
+                cpu = (cpu or 0.0) + float(line.rsplit(" ", 1)[-1])
+    return wall, rss, cpu
 
 
 def record(args):
     out, tool, inp, run, time_v, stdout_file, text_bytes = args[:7]
     extra = json.loads(args[7]) if len(args) > 7 else {}
-    wall, rss_kb = parse_time_v(time_v)
+    wall, rss_kb, cpu = parse_time_v(time_v)
+    # run.sh's own clock (nanosecond resolution) is preferred to time -v's centiseconds.
+    wall = extra.pop("wall_ns", None) or wall
     own = None
     try:
         with open(stdout_file, encoding="utf-8") as f:
@@ -59,7 +65,11 @@ def record(args):
         "mb_s": nbytes / secs / 1e6 if secs else None,
         "wall": wall,
         "rss_mb": rss_kb / 1024 if rss_kb else None,
+        "cpu_s": cpu,
     }
+    for k in ("docs", "passes", "changed_docs", "fast_path_docs", "fast_path_bytes", "version"):
+        if own is not None and k in own:
+            row[k] = own[k]
     row.update(extra)
     with open(out, "a", encoding="utf-8") as f:
         f.write(json.dumps(row) + "\n")
@@ -126,24 +136,33 @@ def report(path):
     th = [r for r in rows if r.get("kind") == "threads"]
     if th:
         print("\nCLI on a large JSON Lines file (median of runs)\n")
-        print("| threads | file MB | wall s | MB/s | peak RSS MB | runs |")
-        print("|---|---|---|---|---|---|")
+        print("| threads | file MB | wall s | MB/s | CPU s (user+sys) | peak RSS MB | runs |")
+        print("|---|---|---|---|---|---|---|")
         for t in sorted({r["threads"] for r in th}):
             sel = [r for r in th if r["threads"] == t]
             w = med([r["wall"] for r in sel])
             fb = sel[0]["file_bytes"]
             print(f"| {t} | {fb / 1e6:.0f} | {fmt(w)} | {fmt(fb / w / 1e6)} | "
+                  f"{fmt(med([r.get('cpu_s') for r in sel]))} | "
                   f"{fmt(med([r['rss_mb'] for r in sel]), 0)} | {len(sel)} |")
     sc = [r for r in rows if r.get("kind") == "scaling"]
     if sc:
         print("\nCLI --threads 1, growing input (median of runs)\n")
-        print("| input bytes | wall s | µs per KB | peak RSS MB |")
-        print("|---|---|---|---|")
+        print("| input bytes | wall s | µs per KB | MB/s | peak RSS MB |")
+        print("|---|---|---|---|---|")
         for b in sorted({r["file_bytes"] for r in sc}):
             sel = [r for r in sc if r["file_bytes"] == b]
-            w = med([r["wall"] for r in sel])
-            print(f"| {b:,} | {w:.3f} | {w / (b / 1024) * 1e6:.1f} | "
+            w = max(med([r["wall"] for r in sel]), 1e-9)
+            print(f"| {b:,} | {w:.3f} | {w / (b / 1024) * 1e6:.1f} | {b / w / 1e6:.1f} | "
                   f"{fmt(med([r['rss_mb'] for r in sel]), 0)} |")
+
+
+def clean_rate(path):
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    for c in report["clean"]:
+        print(f"  exact false-change rate ({c['options']}): {c['false_change_rate']:.3e} "
+              f"({c['changed_chars']} of {c['chars']} characters, {c['edits']} edits)")
 
 
 def main():
@@ -152,6 +171,8 @@ def main():
         record(args)
     elif cmd == "text-bytes":
         text_bytes(args[0])
+    elif cmd == "clean-rate":
+        clean_rate(args[0])
     elif cmd == "report":
         report(args[0])
     else:

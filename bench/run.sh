@@ -2,7 +2,7 @@
 # Side-by-side throughput of hanfix and its peers, one core each, in one run on the same input.
 # See BENCHMARKS.md for what it measures and the last results.
 #
-#   bench/run.sh [all|tools|threads|scaling]      (default: all)
+#   bench/run.sh [all|tools|threads|scaling|accuracy]      (default: all)
 #
 # Environment:
 #   BENCH_RUNS=3             repetitions of every measurement (medians are reported)
@@ -65,6 +65,13 @@ for l in sys.stdin:
         print(m["executable"])')
     (cd bench/anchors/zhconv && cargo build --release --quiet)
     ZHCONV=$ROOT/bench/anchors/zhconv/target/release/zhconv-anchor
+    # Copies, so that a rebuild in the work tree during a long run cannot swap binaries.
+    mkdir -p "$OUT/bin"
+    cp "$HANFIX" "$EVAL" "$DRIVER" "$ZHCONV" "$OUT/bin/"
+    HANFIX=$OUT/bin/hanfix
+    EVAL=$OUT/bin/hanfix-eval
+    DRIVER=$OUT/bin/$(basename "$DRIVER")
+    ZHCONV=$OUT/bin/zhconv-anchor
     export HANFIX EVAL DRIVER ZHCONV
 }
 
@@ -92,12 +99,14 @@ prepare() {
 measure() {
     local kind=$1 tool=$2 input=$3 run=$4 tbytes=$5 extra=$6 stdout=$7
     shift 8
-    local tv=$OUT/time-v.txt
+    local tv=$OUT/time-v.txt t0 t1
+    t0=$(date +%s.%N)
     if ! timeout "$TIMEOUT" /usr/bin/time -v -o "$tv" "$@" > "$stdout"; then
         log "$tool on $input: failed or timed out after ${TIMEOUT}s"
         return 0
     fi
-    extra=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d["kind"]=sys.argv[2]; print(json.dumps(d))' "$extra" "$kind")
+    t1=$(date +%s.%N)
+    extra=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d["kind"]=sys.argv[2]; d["wall_ns"]=float(sys.argv[4])-float(sys.argv[3]); print(json.dumps(d))' "$extra" "$kind" "$t0" "$t1")
     "$PY" bench/bench.py record "$RESULTS" "$tool" "$input" "$run" "$tv" "$stdout" "$tbytes" "$extra"
 }
 
@@ -177,7 +186,8 @@ accuracy_clean() {
     if [[ -z $CORPUS ]]; then return 0; fi
     for s in hans hant; do
         log "false-change on clean $s (hanfix-eval with no damage families)"
-        "$EVAL" --input "$CORPUS/${s}_eval.jsonl" --families '' | tee "$OUT/clean-$s.txt"
+        "$EVAL" --input "$CORPUS/${s}_eval.jsonl" --families '' --json "$OUT/clean-$s.json" | tee "$OUT/clean-$s.txt"
+        "$PY" bench/bench.py clean-rate "$OUT/clean-$s.json" | tee -a "$OUT/clean-$s.txt"
     done
 }
 
@@ -188,6 +198,7 @@ case $WHAT in
     tools) tools ;;
     threads) threads ;;
     scaling) scaling ;;
-    *) echo "usage: bench/run.sh [all|tools|threads|scaling]" >&2; exit 2 ;;
+    accuracy) accuracy_clean ;;
+    *) echo "usage: bench/run.sh [all|tools|threads|scaling|accuracy]" >&2; exit 2 ;;
 esac
 "$PY" bench/bench.py report "$RESULTS" | tee "$OUT/report.md"

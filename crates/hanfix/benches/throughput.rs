@@ -27,6 +27,8 @@ use std::time::Instant;
 use hanfix_sim::corpus::{HANS, HANT};
 use hanfix_sim::Pipeline;
 
+mod common;
+
 type Res<T> = Result<T, String>;
 
 fn main() -> ExitCode {
@@ -176,6 +178,11 @@ fn time(args: &[String]) -> Res<()> {
         .map_err(|e| format!("--min-secs: {e}"))?;
     let texts = read_texts(&path)?;
     let bytes: usize = texts.iter().map(String::len).sum();
+    let fast: Vec<&String> = texts
+        .iter()
+        .filter(|t| common::fast_path_clean(t))
+        .collect();
+    let fast_bytes: usize = fast.iter().map(|t| t.len()).sum();
     let (passes, secs, changed) = timed(&texts, min_secs);
     println!(
         "{}",
@@ -187,6 +194,8 @@ fn time(args: &[String]) -> Res<()> {
             "seconds": secs,
             "passes": passes,
             "changed_docs": changed,
+            "fast_path_docs": fast.len(),
+            "fast_path_bytes": fast_bytes,
         })
     );
     Ok(())

@@ -7,8 +7,9 @@ use hanfix::tables::class;
 use hanfix_sim::corpus::{HANS, HANT};
 use hanfix_sim::Pipeline;
 
-/// Whether `s` takes the clean fast path under the default options: no ASCII `?(<&,:;!`, no
-/// `（`, no Traditional-only, rare-Han or Latin-mojibake characters, no U+FFFD or private use.
+/// Whether `s` surely takes the clean fast path under the default options: no ASCII
+/// `?(<&,:;!`, no `（`, no Traditional-only, rare-Han or Latin-mojibake characters, no U+FFFD or
+/// private use. (A sufficient condition: `Flags::is_clean` also passes some texts that fail it.)
 pub fn fast_path_clean(s: &str) -> bool {
     s.chars().all(|c| {
         !matches!(
