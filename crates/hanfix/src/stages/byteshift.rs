@@ -39,6 +39,10 @@ const SHIFT_PRIOR: f32 = -1.0;
 const GAP_PRIOR: f32 = -1.0;
 /// log10 penalty for a closing quote that closes nothing.
 const QUOTE_PENALTY: f32 = 3.0;
+/// log10 probability of the plain next character below which a vanished pair is looked for.
+const GAP_TRIGGER: f32 = -2.5;
+/// log10 probability below which the first character of a vanished-pair reading is not pursued.
+const FIRST_MIN: f32 = -4.5;
 /// Only the best few hypotheses of a step look for a vanished pair before the next character.
 const GAP_FROM: usize = 6;
 /// log10 by which a hypothesis may trail the literal reading before it is abandoned.
@@ -63,7 +67,7 @@ impl Stage for ByteShift {
         while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
             let q = from + rel;
             from = q + 1;
-            if !beside_cjk(text, q) {
+            if !beside_cjk(text, q) || reads_fluently_after(text, q) {
                 continue;
             }
             if let Some(fix) = repair_at(text, q) {
@@ -73,6 +77,34 @@ impl Stage for ByteShift {
             }
         }
     }
+}
+
+/// Whether the text right after a `?` reads as ordinary Chinese, so the `?` cannot start a
+/// shifted span: inside a span every character straddles two original ones and reads as
+/// garbage, unless a trail byte surfaces at once (`?@將`), which this lets through. A cheap gate
+/// in front of the search, which costs milliseconds per `?`.
+fn reads_fluently_after(text: &str, q: usize) -> bool {
+    const LOOK: usize = 4;
+    const FLUENT: f32 = -4.0;
+    let mut after = text[q + 1..].chars().peekable();
+    if after
+        .peek()
+        .is_some_and(|&c| ('\u{40}'..='\u{7E}').contains(&c))
+    {
+        return false;
+    }
+    let han: Vec<char> = after.take(LOOK).collect();
+    if han.len() < LOOK
+        || han
+            .iter()
+            .any(|c| c.is_ascii() || tables::class(*c) & class::HAN == 0)
+    {
+        return false;
+    }
+    let model = Model::get();
+    let prev = text[..q].chars().next_back().unwrap_or('\n');
+    let s: String = han.iter().collect();
+    model.score(prev, &s) / LOOK as f32 > FLUENT
 }
 
 fn beside_cjk(text: &str, q: usize) -> bool {
@@ -298,12 +330,6 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
         let (l2, l1) = literal_ctx[h.pos];
         let base = literal[h.pos] + model.logp3_id(l2, l1, next);
         let gain = h.score - base;
-        if std::env::var_os("HANFIX_DEBUG_SHIFT").is_some() {
-            eprintln!(
-                "finish gain {gain:.2} score {:.2} base {base:.2} out {:?}",
-                h.score, h.out
-            );
-        }
         if best.as_ref().is_none_or(|(g, _)| gain > *g) {
             *best = Some((gain, h));
         }
@@ -329,9 +355,13 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                     finish(h, &mut best)
                 });
             } else if let Some((b1, b2)) = two_bytes(c) {
+                // A vanished pair is only worth looking for where the plain reading is poor.
+                let mut plain_logp = f32::NEG_INFINITY;
                 if let Some(ch) = pair(lead, b1) {
                     let mut g = h.clone();
+                    let before = g.score;
                     emit(&mut g, model, ch);
+                    plain_logp = g.score - before;
                     g.pending = Some(b2);
                     g.pos += 1;
                     next.push(g);
@@ -339,14 +369,21 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                 // Every start may need a vanished pair at once (the lost byte is still unknown
                 // then, so all of them are tried, each with its best first character); later, only
                 // the best few hypotheses look for one.
-                if h.gaps < MAX_GAPS && (steps == 1 || rank < GAP_FROM) {
+                if h.gaps < MAX_GAPS && plain_logp < GAP_TRIGGER && (steps == 1 || rank < GAP_FROM)
+                {
                     let keep = if steps == 1 { 1 } else { 10 };
                     expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
                 }
             }
         }
         prune(&mut next);
-        next.retain(|h| h.score >= literal[h.pos.min(n)] - ABANDON);
+        // Abandon hypotheses far behind the literal reading, and all of them once none is close
+        // to beating the best repair found so far.
+        let best_gain = best.as_ref().map_or(f32::NEG_INFINITY, |(g, _)| *g);
+        next.retain(|h| {
+            let ahead = h.score - literal[h.pos.min(n)];
+            ahead >= -ABANDON && ahead >= best_gain - ABANDON
+        });
         live = next;
     }
 
@@ -467,6 +504,11 @@ fn expand_gap(
         .collect();
     firsts.sort_by(|a, b| b.0.total_cmp(&a.0));
     firsts.truncate(keep);
+    // A first character the model finds implausible here is not worth pairing with every second.
+    // (Only where every lost byte is still tried, which is where the cost is.)
+    if keep == 1 {
+        firsts.retain(|f| f.0 >= FIRST_MIN);
+    }
     // Score every pair first; build hypotheses (which own a string) only for the best few.
     let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
     for (s1, p1, c1, id1) in firsts {
