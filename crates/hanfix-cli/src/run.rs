@@ -515,7 +515,7 @@ pub fn attribute_name(input: &Input) -> String {
 /// Runs inputs through the pipeline, writing to one output.
 pub struct Runner<'a> {
     cfg: &'a Config,
-    pool: rayon::ThreadPool,
+    pool: Arc<rayon::ThreadPool>,
     /// Counters.
     pub stats: Stats,
     progress: &'a Progress,
@@ -532,7 +532,7 @@ impl<'a> Runner<'a> {
             .map_err(|e| CliError::Runtime(format!("cannot start worker threads: {e}")))?;
         Ok(Runner {
             cfg,
-            pool,
+            pool: Arc::new(pool),
             stats: Stats::default(),
             progress,
             warned: 0,
@@ -632,67 +632,89 @@ impl<'a> Runner<'a> {
         let mut plain_bytes = 0usize;
         let mut plain_ok = false;
         let mut buf = Vec::new();
-        for batch in rx {
-            let batch = batch?;
-            let cfg = self.cfg;
-            let done = self.map(&batch, |rec| match format {
-                Format::Plain => do_chunk(cfg, rec),
-                _ => do_line(cfg, rec),
+        // Repair batch k+1 on the workers while this thread writes batch k: a mapper thread sits
+        // between the reader and the writer, one batch of slack each way.
+        let pool = Arc::clone(&self.pool);
+        let cfg = self.cfg;
+        let (mtx, mrx) = std::sync::mpsc::sync_channel::<Result<(Vec<Rec>, Vec<Done>)>>(1);
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                for batch in rx {
+                    let msg = batch.map(|batch| {
+                        let done: Vec<Done> = pool.install(|| {
+                            batch
+                                .par_iter()
+                                .map(|rec| match format {
+                                    Format::Plain => do_chunk(cfg, rec),
+                                    _ => do_line(cfg, rec),
+                                })
+                                .collect()
+                        });
+                        (batch, done)
+                    });
+                    if mtx.send(msg).is_err() {
+                        break;
+                    }
+                }
             });
-            for (rec, d) in batch.iter().zip(done) {
-                buf.clear();
-                if let Some(err) = &d.error {
-                    let loc = match format {
-                        Format::Plain => name.clone(),
-                        _ => format!("{name}:{}", rec.no),
-                    };
-                    self.bad_record(&loc, err)?;
-                    if format == Format::Jsonl {
-                        out.write_all(&d.out)?;
+            for item in mrx {
+                let (batch, done) = item?;
+                for (rec, d) in batch.iter().zip(done) {
+                    buf.clear();
+                    if let Some(err) = &d.error {
+                        let loc = match format {
+                            Format::Plain => name.clone(),
+                            _ => format!("{name}:{}", rec.no),
+                        };
+                        self.bad_record(&loc, err)?;
+                        if format == Format::Jsonl {
+                            out.write_all(&d.out)?;
+                            if let Some(a) = attrs.as_mut() {
+                                a.write_all(&attribute_line(&rec.no.to_string(), &[]))?;
+                            }
+                        }
+                        continue;
+                    }
+                    if format == Format::Plain {
+                        plain_ok = true;
+                        plain_bytes += d.text_len.0;
+                        for (a, b) in plain_stats.iter_mut().zip(d.per_stage) {
+                            *a += b;
+                        }
+                        if self.cfg.mode == Mode::Explain {
+                            for e in &d.edits {
+                                explain_line(&mut buf, &index.to_string(), file_field, e, base);
+                            }
+                        }
+                        if attrs.is_some() {
+                            plain_edits.extend(d.edits.iter().cloned().map(|mut e| {
+                                e.chars = (e.chars.0 + base.1, e.chars.1 + base.1);
+                                e.bytes = (e.bytes.0 + base.0, e.bytes.1 + base.0);
+                                e
+                            }));
+                        }
+                        base = (base.0 + d.text_len.0, base.1 + d.text_len.1);
+                    } else if d.is_doc {
+                        let stages = StageKind::ALL.map(|k| (k, d.per_stage[k as usize]));
+                        self.stats.add_doc(d.text_len.0, &stages);
+                        let doc = d.id.clone().unwrap_or_else(|| (rec.no - 1).to_string());
+                        if self.cfg.mode == Mode::Explain {
+                            for e in &d.edits {
+                                explain_line(&mut buf, &doc, file_field, e, (0, 0));
+                            }
+                        }
                         if let Some(a) = attrs.as_mut() {
-                            a.write_all(&attribute_line(&rec.no.to_string(), &[]))?;
+                            let id = d.id.clone().unwrap_or_else(|| rec.no.to_string());
+                            a.write_all(&attribute_line(&id, &d.edits))?;
                         }
                     }
-                    continue;
+                    out.write_all(&d.out)?;
+                    out.write_all(&buf)?;
                 }
-                if format == Format::Plain {
-                    plain_ok = true;
-                    plain_bytes += d.text_len.0;
-                    for (a, b) in plain_stats.iter_mut().zip(d.per_stage) {
-                        *a += b;
-                    }
-                    if self.cfg.mode == Mode::Explain {
-                        for e in &d.edits {
-                            explain_line(&mut buf, &index.to_string(), file_field, e, base);
-                        }
-                    }
-                    if attrs.is_some() {
-                        plain_edits.extend(d.edits.iter().cloned().map(|mut e| {
-                            e.chars = (e.chars.0 + base.1, e.chars.1 + base.1);
-                            e.bytes = (e.bytes.0 + base.0, e.bytes.1 + base.0);
-                            e
-                        }));
-                    }
-                    base = (base.0 + d.text_len.0, base.1 + d.text_len.1);
-                } else if d.is_doc {
-                    let stages = StageKind::ALL.map(|k| (k, d.per_stage[k as usize]));
-                    self.stats.add_doc(d.text_len.0, &stages);
-                    let doc = d.id.clone().unwrap_or_else(|| (rec.no - 1).to_string());
-                    if self.cfg.mode == Mode::Explain {
-                        for e in &d.edits {
-                            explain_line(&mut buf, &doc, file_field, e, (0, 0));
-                        }
-                    }
-                    if let Some(a) = attrs.as_mut() {
-                        let id = d.id.clone().unwrap_or_else(|| rec.no.to_string());
-                        a.write_all(&attribute_line(&id, &d.edits))?;
-                    }
-                }
-                out.write_all(&d.out)?;
-                out.write_all(&buf)?;
+                self.progress.update(&self.stats);
             }
-            self.progress.update(&self.stats);
-        }
+            Ok(())
+        })?;
         if format == Format::Plain && plain_ok {
             let stages = StageKind::ALL.map(|k| (k, plain_stats[k as usize]));
             self.stats.add_doc(plain_bytes, &stages);
