@@ -10,7 +10,7 @@ pub struct Flags {
     pub classes: u8,
     /// `?` present.
     pub question: bool,
-    /// `(` or `（` present.
+    /// `(` present (injected annotations are always ASCII-bracketed).
     pub paren: bool,
     /// `<` or `&` present.
     pub markup: bool,
@@ -81,8 +81,8 @@ static ASCII_BITS: [u8; 128] = {
 /// High bit of every byte of a `u64`.
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// [`tables::class`] bits of every BMP code point (bits 0–5), plus [`REPLACEMENT`] and
-/// [`FW_PAREN`], so that one load gives everything the scan needs to know about a character.
+/// [`tables::class`] bits of every BMP code point (bits 0–5), plus [`REPLACEMENT`], so that one
+/// load gives everything the scan needs to know about a character.
 ///
 /// Built at compile time from the same embedded file as [`tables::class`] (its BMP class table
 /// starts at byte 8 and has one byte per code point; `tables` checks that header at compile
@@ -103,7 +103,6 @@ static BMP: [u8; 0x10000] = {
         cp += 1;
     }
     t[0xFFFD] |= REPLACEMENT;
-    t[0xFF08] |= FW_PAREN;
     t
 };
 
@@ -111,8 +110,6 @@ static BMP: [u8; 0x10000] = {
 const CLASS_MASK: u8 = 0x3F;
 /// [`BMP`] bit: U+FFFD or a private-use character (U+E000–U+F8FF).
 const REPLACEMENT: u8 = 0x40;
-/// [`BMP`] bit: `（`.
-const FW_PAREN: u8 = 0x80;
 
 /// [`BMP`] entry of the character encoded by the three-byte UTF-8 sequence `b0 b1 b2`.
 #[inline(always)]
@@ -185,7 +182,7 @@ pub fn scan(text: &str) -> Flags {
     Flags {
         classes: bmp & CLASS_MASK | astral,
         question: seen & ascii::QUESTION != 0,
-        paren: seen & ascii::PAREN != 0 || bmp & FW_PAREN != 0,
+        paren: seen & ascii::PAREN != 0,
         markup: seen & ascii::MARKUP != 0,
         ascii_punct: seen & ascii::PUNCT != 0,
         replacement: bmp & REPLACEMENT != 0,
@@ -221,7 +218,6 @@ mod tests {
             }
             f.classes |= tables::class(c);
             f.replacement |= c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c);
-            f.paren |= c == '（';
         }
         f
     }
@@ -358,7 +354,6 @@ mod tests {
             assert_eq!(e & CLASS_MASK, tables::class(c), "{c:?}");
             let rep = c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c);
             assert_eq!(e & REPLACEMENT != 0, rep, "{c:?}");
-            assert_eq!(e & FW_PAREN != 0, c == '（', "{c:?}");
         }
     }
 
@@ -372,6 +367,7 @@ mod tests {
         assert_eq!(f.classes & (class::TRAD | class::RARE | class::LATIN), 0);
         assert!(!f.question && !f.paren && !f.markup && !f.ascii_punct && !f.replacement);
         assert!(scan("a\u{FFFD}").replacement && scan("\u{E000}").replacement);
-        assert!(scan("（").paren && !scan("）").paren);
+        // Injected annotations are ASCII: a fullwidth bracket does not send text to the slow path.
+        assert!(scan("(").paren && !scan("（").paren);
     }
 }
