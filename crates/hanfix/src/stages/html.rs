@@ -21,11 +21,20 @@ impl Stage for Html {
     }
 
     fn enabled(&self, doc: &Doc<'_>) -> bool {
-        doc.opts.html && (doc.flags.markup || doc.flags.question)
+        let punct =
+            doc.flags.ascii_punct || doc.flags.classes & crate::tables::class::CJK_PUNCT != 0;
+        doc.opts.html && (doc.flags.markup || doc.flags.question || punct)
     }
 
     fn run(&self, text: &str, _doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         scan(text, out);
+        let mut doubled = Vec::new();
+        doubled_commas(text, &mut doubled);
+        // Keep the two lists apart where they would overlap (they never should: tags and
+        // entities hold no commas).
+        doubled.retain(|d| out.iter().all(|r| r.end <= d.start || r.start >= d.end));
+        out.extend(doubled);
+        out.sort_by_key(|r| r.start);
     }
 }
 
@@ -184,6 +193,35 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
     }
 }
 
+/// Crawled pages double commas where list markup was flattened: `，，`, `，、`, `,,`. Clean
+/// Chinese text never has a comma followed by another comma or an enumeration comma, so after a
+/// Han character the second mark is dropped.
+pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let after_han =
+            prev.is_some_and(|p| crate::tables::class(p) & crate::tables::class::HAN != 0);
+        if matches!(c, '，' | ',') && after_han {
+            if let Some(&(j, d)) = iter.peek() {
+                if matches!(d, '，' | ',' | '、') {
+                    out.push(Replacement::new(
+                        j,
+                        j + d.len_utf8(),
+                        "",
+                        0.9,
+                        "doubled comma",
+                    ));
+                    iter.next();
+                    prev = Some(c);
+                    continue;
+                }
+            }
+        }
+        prev = Some(c);
+    }
+}
+
 /// `name;` at `at`: its length and character.
 fn entity_at(text: &str, at: usize) -> Option<(usize, char)> {
     let rest = &text[at..];
@@ -274,6 +312,22 @@ mod tests {
             apply("&ldquo;好&rdquo;&nbsp;a&amp;b &#12290;"),
             "“好” a&b 。"
         );
+    }
+
+    #[test]
+    fn doubled_commas_lose_the_second_mark() {
+        let fix = |t: &str| {
+            let mut reps = Vec::new();
+            doubled_commas(t, &mut reps);
+            let mut tr = crate::text::Tracked::new(t.to_owned());
+            tr.apply(StageKind::Html, &mut reps, &mut Vec::new());
+            tr.into_string()
+        };
+        assert_eq!(fix("会议指出，，要优化环境"), "会议指出，要优化环境");
+        assert_eq!(fix("全长六千公里，、流经青海"), "全长六千公里，流经青海");
+        assert_eq!(fix("他说,,好"), "他说,好");
+        assert_eq!(fix("甲、乙，丙"), "甲、乙，丙");
+        assert_eq!(fix("1,,2"), "1,,2");
     }
 
     #[test]
