@@ -199,7 +199,7 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
 pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
     let mut prev: Option<char> = None;
     let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    while let Some((_, c)) = iter.next() {
         let after_han =
             prev.is_some_and(|p| crate::tables::class(p) & crate::tables::class::HAN != 0);
         if matches!(c, '，' | ',') && after_han {
