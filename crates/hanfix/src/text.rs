@@ -199,6 +199,16 @@ impl Tracked {
     }
 }
 
+/// Runs one proposal function over `text` and applies its replacements (for stage tests).
+#[cfg(test)]
+pub(crate) fn apply_with(text: &str, propose: impl Fn(&str, &mut Vec<Replacement>)) -> String {
+    let mut reps = Vec::new();
+    propose(text, &mut reps);
+    let mut t = Tracked::new(text.to_owned());
+    t.apply(StageKind::Html, &mut reps, &mut Vec::new());
+    t.into_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -296,11 +296,7 @@ mod tests {
     use super::*;
 
     fn apply(text: &str) -> String {
-        let mut reps = Vec::new();
-        scan(text, &mut reps);
-        let mut t = crate::text::Tracked::new(text.to_owned());
-        t.apply(StageKind::Html, &mut reps, &mut Vec::new());
-        t.into_string()
+        crate::text::apply_with(text, scan)
     }
 
     #[test]
@@ -316,13 +312,7 @@ mod tests {
 
     #[test]
     fn doubled_commas_lose_the_second_mark() {
-        let fix = |t: &str| {
-            let mut reps = Vec::new();
-            doubled_commas(t, &mut reps);
-            let mut tr = crate::text::Tracked::new(t.to_owned());
-            tr.apply(StageKind::Html, &mut reps, &mut Vec::new());
-            tr.into_string()
-        };
+        let fix = |t: &str| crate::text::apply_with(t, doubled_commas);
         assert_eq!(fix("会议指出，，要优化环境"), "会议指出，要优化环境");
         assert_eq!(fix("全长六千公里，、流经青海"), "全长六千公里，流经青海");
         assert_eq!(fix("他说,,好"), "他说,好");

@@ -51,16 +51,25 @@ impl<'a> Doc<'a> {
     /// stages (script and punctuation normalisation excluded), with replacement characters and
     /// `锟斤拷` runs counted as damage, squashed so that 20 % damage reads as ~1.
     pub fn garble(&self, input: &str, edits: &[Edit]) -> f32 {
-        let total = input.chars().count().max(1) as f32;
-        let mut damaged = 0usize;
+        // One pass: characters, replacement characters, `锟斤拷` runs.
+        let (mut total, mut damaged) = (0usize, 0usize);
+        let mut last3 = ['\0'; 3];
+        for c in input.chars() {
+            total += 1;
+            damaged += (c == '\u{FFFD}') as usize;
+            last3 = [last3[1], last3[2], c];
+            if last3 == ['锟', '斤', '拷'] {
+                damaged += 3;
+                last3 = ['\0'; 3];
+            }
+        }
+        let total = total.max(1) as f32;
         for e in edits {
             if matches!(e.stage, StageKind::Script | StageKind::Punct) {
                 continue;
             }
             damaged += e.before.chars().count().max(1);
         }
-        damaged += input.chars().filter(|&c| c == '\u{FFFD}').count();
-        damaged += input.matches("锟斤拷").count() * 3;
         let x = damaged as f32 / total;
         (1.0 - (-x * 12.0).exp()).clamp(0.0, 1.0)
     }

@@ -77,11 +77,7 @@ mod tests {
     use super::*;
 
     fn apply(text: &str) -> String {
-        let mut reps = Vec::new();
-        widen(text, &mut reps);
-        let mut t = crate::text::Tracked::new(text.to_owned());
-        t.apply(StageKind::Punct, &mut reps, &mut Vec::new());
-        t.into_string()
+        crate::text::apply_with(text, widen)
     }
 
     #[test]

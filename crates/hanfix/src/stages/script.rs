@@ -35,14 +35,15 @@ impl Stage for Script {
     }
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        let (trad, simp) = count(text);
+        let counts = count(text);
+        let (trad, simp) = (counts.trad, counts.simp);
         let decision = match doc.opts.script {
             ScriptMode::Keep => ScriptDecision::Kept,
             ScriptMode::Hans if trad > 0 => ScriptDecision::ToSimplified,
             ScriptMode::Hant if simp > 0 || trad == 0 => ScriptDecision::ToTraditional,
             ScriptMode::Hans | ScriptMode::Hant => ScriptDecision::None,
             ScriptMode::Auto if trad == 0 => ScriptDecision::None,
-            ScriptMode::Auto => auto_decision(text, trad, simp, doc),
+            ScriptMode::Auto => auto_decision(counts, doc),
         };
         doc.script = decision;
         match decision {
@@ -53,24 +54,15 @@ impl Stage for Script {
     }
 }
 
-/// Occurrences of the characters a character-level converter leaves alone because they have
-/// several Traditional forms, one of them themselves (后, 云), outside the words where genuine Traditional text uses
-/// them too (后 in 皇后, 王后, 后妃; 云 in 云云, 人云亦云).
-fn count_left_alone(text: &str) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    (0..chars.len())
-        .filter(|&i| {
-            let prev = if i > 0 { chars[i - 1] } else { '\n' };
-            let next = chars.get(i + 1).copied().unwrap_or('\n');
-            match chars[i] {
-                '后' => {
-                    !"皇王太母天封影歌立廢废帝".contains(prev) && !"妃宮宫土羿稷".contains(next)
-                }
-                '云' => !"云有所詩诗亦曰".contains(prev) && next != '云',
-                _ => false,
-            }
-        })
-        .count()
+/// Whether `c` (between `prev` and `next`) is a character a character-level converter leaves
+/// alone because it has several Traditional forms, one of them itself (后, 云), outside the
+/// words where genuine Traditional text uses it too (后 in 皇后, 王后, 后妃; 云 in 云云, 人云亦云).
+fn left_alone(prev: char, c: char, next: char) -> bool {
+    match c {
+        '后' => !"皇王太母天封影歌立廢废帝".contains(prev) && !"妃宮宫土羿稷".contains(next),
+        '云' => !"云有所詩诗亦曰".contains(prev) && next != '云',
+        _ => false,
+    }
 }
 
 /// Traditional forms that a character-level converter never writes because it leaves the
@@ -83,17 +75,14 @@ const NEVER_WRITTEN: &[char] = &[
     '」', '『', '』',
 ];
 
-fn never_written(c: char) -> bool {
-    NEVER_WRITTEN.contains(&c)
-}
-
 /// Decides whether a document with Traditional characters came out of a Simplified→Traditional
 /// converter. Simplified-only characters among Traditional ones say yes. Otherwise the converter's
 /// signature decides: it leaves ambiguous characters such as `后` and `云` alone and so never
 /// writes `後` or `雲`, which genuine Traditional text is full of. When neither kind of character
 /// occurs, injected pinyin or repaired byte shifts (the damage of the same crawling pipeline)
 /// tip the balance.
-fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptDecision {
+fn auto_decision(n: Counts, doc: &Doc<'_>) -> ScriptDecision {
+    let (trad, simp) = (n.trad, n.simp);
     if simp >= trad {
         // Mostly Simplified: spun text has a share of Traditional characters swapped in; a stray
         // one (a name, a variant such as 伕) is the author's.
@@ -106,9 +95,7 @@ fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptD
     if simp >= 3 {
         return ScriptDecision::ToSimplified;
     }
-    let left_alone = count_left_alone(text);
-    let never_written = text.chars().filter(|&c| never_written(c)).count();
-    let converted = match left_alone.cmp(&never_written) {
+    let converted = match n.left_alone.cmp(&n.never_written) {
         std::cmp::Ordering::Greater => true,
         std::cmp::Ordering::Less => false,
         std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || simp > 0,
@@ -120,15 +107,34 @@ fn auto_decision(text: &str, trad: usize, simp: usize, doc: &Doc<'_>) -> ScriptD
     }
 }
 
-/// Traditional-only and Simplified-only characters in `text`.
-pub fn count(text: &str) -> (usize, usize) {
-    let (mut t, mut s) = (0, 0);
-    for c in text.chars().filter(|c| !c.is_ascii()) {
-        let k = tables::class(c);
-        t += (k & class::TRAD != 0) as usize;
-        s += (k & class::SIMP != 0) as usize;
+/// What one pass over a document counts for the script decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Traditional-only characters.
+    pub trad: usize,
+    /// Simplified-only characters.
+    pub simp: usize,
+    /// `后`/`云` outside the words genuine Traditional text uses them in (see [`left_alone`]).
+    pub left_alone: usize,
+    /// Forms a character-level converter never writes (see [`NEVER_WRITTEN`]).
+    pub never_written: usize,
+}
+
+/// Counts every script signal of `text` in one pass.
+pub fn count(text: &str) -> Counts {
+    let mut n = Counts::default();
+    let (mut prev, mut cur) = ('\n', '\n');
+    for next in text.chars().chain(std::iter::once('\n')) {
+        if !cur.is_ascii() {
+            let k = tables::class(cur);
+            n.trad += (k & class::TRAD != 0) as usize;
+            n.simp += (k & class::SIMP != 0) as usize;
+            n.left_alone += left_alone(prev, cur, next) as usize;
+            n.never_written += NEVER_WRITTEN.contains(&cur) as usize;
+        }
+        (prev, cur) = (cur, next);
     }
-    (t, s)
+    n
 }
 
 /// Converts every character with a Simplified form, grouping edits into runs.
