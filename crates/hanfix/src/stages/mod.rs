@@ -13,7 +13,7 @@ pub mod punct;
 pub mod script;
 
 use crate::edit::{Edit, StageKind};
-use crate::options::{Options, ScriptDecision};
+use crate::options::{Options, PunctMode, ScriptDecision};
 use crate::scan::Flags;
 use crate::text::Replacement;
 
@@ -32,11 +32,18 @@ pub struct Doc<'a> {
     pub mojibake_repaired: usize,
     /// The script stage's decision.
     pub script: ScriptDecision,
+    /// Whether the input's fullwidth punctuation looks folded to ASCII as a whole (decided on
+    /// the input, before repairs restore fullwidth marks inside spans); see [`punct`].
+    pub folded: bool,
 }
 
 impl<'a> Doc<'a> {
     /// Starts the state of one document.
-    pub fn new(opts: &'a Options, flags: Flags, _text: &str) -> Self {
+    pub fn new(opts: &'a Options, flags: Flags, text: &str) -> Self {
+        let folded = opts.punct == PunctMode::Auto
+            && flags.ascii_punct
+            && flags.paren
+            && punct::looks_folded(text);
         Doc {
             opts,
             flags,
@@ -44,6 +51,7 @@ impl<'a> Doc<'a> {
             shifts_repaired: 0,
             mojibake_repaired: 0,
             script: ScriptDecision::None,
+            folded,
         }
     }
 

@@ -1,0 +1,25 @@
+//! Shifts one span of a sentence and shows the repair: a probe for the `byteshift` stage.
+//!
+//! `cargo run --release -p hanfix-sim --example shiftone -- TEXT START [MAX_SPAN]`
+//! (START is a character index; the span starts at that character).
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(text) = args.first() else {
+        eprintln!("usage: shiftone TEXT START [MAX_SPAN]");
+        std::process::exit(2);
+    };
+    let start: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let max_span: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(40);
+    let damaged = hanfix_sim::gbshift::shift_at(text, &[start], max_span);
+    let report = hanfix::Fixer::default().fix_report(&damaged);
+    println!(
+        "clean:   {text}\ndamaged: {damaged}\nfixed:   {}",
+        report.text
+    );
+    for e in &report.edits {
+        println!(
+            "  {:?} {:?} -> {:?} ({:.3})",
+            e.stage, e.before, e.after, e.confidence
+        );
+    }
+}
