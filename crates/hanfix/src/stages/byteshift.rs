@@ -30,6 +30,9 @@ pub struct ByteShift;
 
 /// Hypotheses kept after each step of the search.
 const BEAM: usize = 48;
+/// Hypotheses one vanished-pair expansion may add to a step: the many ways to fill a gap must
+/// not crowd out the plain readings of the same step.
+const GAP_BEAM: usize = 8;
 /// Longest span (in damaged characters) searched from one trigger.
 const MAX_SPAN: usize = 64;
 /// log10 prior of "this `?` starts a shifted span" against "it is a literal question mark".
@@ -127,6 +130,18 @@ fn beside_cjk(text: &str, q: usize) -> bool {
         || cjk(next)
         || (next.is_some_and(|c| c.is_ascii_punctuation()) && cjk(next2))
         || prev == Some(')')
+        || annotation_follows(&text[q + 1..])
+}
+
+/// Whether an annotation starts within the next few characters (`?cān)`, `??cān)`, `?r(shí)`,
+/// `??(gè)`): the character it reads was torn by the shift, whatever stands before the `?`.
+fn annotation_follows(rest: &str) -> bool {
+    let w: Vec<char> = rest.chars().take(14).collect();
+    (0..3).any(|k| {
+        let from = if w.get(k) == Some(&'(') { k + 1 } else { k };
+        w.get(from).is_some_and(|c| c.is_ascii_alphabetic())
+            && annotation_body(&w[from..]).is_some()
+    })
 }
 
 struct Fix {
@@ -194,6 +209,31 @@ fn annotation_body(w: &[char]) -> Option<(usize, String)> {
     ok.then_some((close + 1, syl))
 }
 
+/// Length of an annotation `(syllable)` at `w[pos]` that reads the damaged character before it,
+/// or 0.
+fn annotation_at(w: &[char], pos: usize) -> usize {
+    if pos == 0 || w.get(pos) != Some(&'(') {
+        return 0;
+    }
+    match annotation_body(&w[pos + 1..]) {
+        Some((len, syl)) if is_reading(w[pos - 1], &syl) => 1 + len,
+        _ => 0,
+    }
+}
+
+/// log10 bonus of a character whose reading an annotation right after it names: the annotation
+/// is independent evidence for it (a random character shares one of its readings with about one
+/// syllable in a few hundred). Chosen on the training subset `hans_small` (2.5, 4, 6, 9 tried:
+/// the seed's layer order gains up to 6, the other orders are flat).
+const READING_BONUS: f32 = 6.0;
+
+fn reading_bonus(ch: char, ann: Option<(usize, String)>) -> f32 {
+    match ann {
+        Some((_, syl)) if is_reading(ch, &syl) => READING_BONUS,
+        _ => 0.0,
+    }
+}
+
 /// What an orphan `?` swallowed, judged from what follows it.
 fn swallowed(w: &[char]) -> Option<char> {
     if annotation_body(w).is_some() {
@@ -232,7 +272,16 @@ fn open_quotes(line: &str) -> (i32, i32) {
     q
 }
 
+/// Scores `c` after the hypothesis's last two characters and appends it.
 fn emit(h: &mut Hyp, model: &Model, c: char) {
+    let id = model.id(c);
+    h.score += model.logp3_id(h.last2, h.last, id);
+    push(h, c, id);
+}
+
+/// Appends `c` (already scored by the model): quote bookkeeping and the priors the model does
+/// not know.
+fn push(h: &mut Hyp, c: char, id: u32) {
     // A closing quote with no opening quote before it on the line is unlikely.
     match c {
         '”' if h.quotes.0 <= 0 => h.score -= QUOTE_PENALTY,
@@ -251,8 +300,6 @@ fn emit(h: &mut Hyp, model: &Model, c: char) {
         '０'..='９' => h.score += FULLWIDTH_DIGIT,
         _ => {}
     }
-    let id = model.id(c);
-    h.score += model.logp3_id(h.last2, h.last, id);
     h.last2 = h.last;
     h.last = id;
     h.out.push(c);
@@ -320,25 +367,53 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
     }
 
     // The literal reading's score after each prefix (and its last two ids): a hypothesis that
-    // falls far behind it is explaining clean text as damage and is abandoned.
+    // falls far behind it is explaining clean text as damage and is abandoned. Annotations are
+    // free in it, as they are in the search: the pinyin stage removes them either way.
     let mut literal = Vec::with_capacity(n + 1);
     let mut literal_ctx = Vec::with_capacity(n + 1);
     let (mut l2, mut l1) = (model.id(prev2), model.id(prev));
     literal.push(0.0f32);
     literal_ctx.push((l2, l1));
-    for &c in &w {
-        let id = model.id(c);
-        let total = literal.last().copied().unwrap_or(0.0) + model.logp3_id(l2, l1, id);
-        literal.push(total);
-        (l2, l1) = (l1, id);
+    let mut skip = 0;
+    for (k, &c) in w.iter().enumerate() {
+        let total = literal.last().copied().unwrap_or(0.0);
+        skip = skip.max(annotation_at(&w, k));
+        if skip > 0 {
+            skip -= 1;
+            literal.push(total);
+        } else {
+            let id = model.id(c);
+            literal.push(total + model.logp3_id(l2, l1, id));
+            (l2, l1) = (l1, id);
+        }
         literal_ctx.push((l2, l1));
     }
 
     let mut best: Option<(f32, Hyp)> = None;
+    // Quotes opened minus closed from each window position to the end of the line: a repair
+    // that leaves the line with a quote open is unlikely (Chinese quotes close on the line, or
+    // paragraph, they open on).
+    let mut rest_quotes = vec![(0i32, 0i32); n + 1];
+    let window_bytes: usize = w.iter().map(|c| c.len_utf8()).sum();
+    rest_quotes[n] = open_quotes(&text[q + window_bytes..line_end]);
+    for k in (0..n).rev() {
+        let (d, c) = rest_quotes[k + 1];
+        rest_quotes[k] = match w[k] {
+            '“' => (d + 1, c),
+            '”' => (d - 1, c),
+            '「' => (d, c + 1),
+            '」' => (d, c - 1),
+            _ => (d, c),
+        };
+    }
     let finish = |h: Hyp, best: &mut Option<(f32, Hyp)>| {
         let mut h = h;
         let next = model.id(after_window(h.pos));
         h.score += model.logp3_id(h.last2, h.last, next);
+        let (d, c) = rest_quotes[h.pos.min(n)];
+        if h.quotes.0 + d > 0 || h.quotes.1 + c > 0 {
+            h.score -= QUOTE_PENALTY;
+        }
         let (l2, l1) = literal_ctx[h.pos];
         let base = literal[h.pos] + model.logp3_id(l2, l1, next);
         let gain = h.score - base;
@@ -351,8 +426,12 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
     while !live.is_empty() && steps < MAX_SPAN {
         steps += 1;
         let mut next: Vec<Hyp> = Vec::with_capacity(live.len() * 4);
-        for (rank, h) in live.drain(..).enumerate() {
+        for (rank, mut h) in live.drain(..).enumerate() {
             let Some(lead) = h.pending else { continue };
+            // A garbage character of the span got its own annotation (`扇(shàn)`): the pinyin was
+            // inserted after its bytes and the reading stays shifted, so the annotation is
+            // damage that goes with the garbage.
+            h.pos += annotation_at(&w, h.pos);
             if lead.is_ascii() {
                 // The second byte of the last character was ASCII: the original character itself
                 // (a letter absorbed as a trail, the `T` of `琓`). The span ends after it.
@@ -400,7 +479,7 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                 }
             }
         }
-        prune(&mut next);
+        prune(&mut next, BEAM);
         // Abandon hypotheses far behind the literal reading, and all of them once none is close
         // to beating the best repair found so far.
         let best_gain = best.as_ref().map_or(f32::NEG_INFINITY, |(g, _)| *g);
@@ -459,6 +538,10 @@ fn expand_ascii(
         if let Some(ch) = pair(lead, b) {
             let mut g = h.clone();
             emit(&mut g, model, ch);
+            // An annotation right after the realigned character names its reading.
+            if w.get(h.pos + 1) == Some(&'(') {
+                g.score += reading_bonus(ch, annotation_body(&w[h.pos + 2..]));
+            }
             g.pending = None;
             g.pos += 1;
             finish(g);
@@ -517,23 +600,17 @@ fn expand_orphan(
     finish: &mut dyn FnMut(Hyp),
 ) {
     let rest = &w[h.pos + 1..];
-    let mut trails: Vec<char> = (0x40u8..=0xFE).filter_map(|t| pair(lead, t)).collect();
-    // When the orphan swallowed the `(` of an annotation, the annotation names the reading of
-    // the character the orphan completes.
-    if let Some((_, syl)) = annotation_body(rest) {
-        let read: Vec<char> = trails
-            .iter()
-            .copied()
-            .filter(|&ch| is_reading(ch, &syl))
-            .collect();
-        if !read.is_empty() {
-            trails = read;
-        }
-    }
+    // The orphan byte acted as a lead, so it is 0x81 or above.
+    let trails: Vec<char> = (0x81u8..=0xFE).filter_map(|t| pair(lead, t)).collect();
     if let Some(s) = swallowed(rest) {
+        // When the orphan swallowed the `(` of an annotation, the annotation names the reading
+        // of the character the orphan completes (in the seed's layer order; when the annotation
+        // belongs to a garbage character, it names nothing).
+        let ann = annotation_body(rest);
         for &ch in &trails {
             let mut g = h.clone();
             emit(&mut g, model, ch);
+            g.score += reading_bonus(ch, ann.clone());
             // The swallowed character is restored but not scored: markup is not language.
             g.out.push(s);
             g.pending = None;
@@ -549,29 +626,36 @@ fn expand_orphan(
         out: String::new(),
         ..*h
     };
-    let mut endings: Vec<(Hyp, [char; 2])> = trails
-        .iter()
-        .map(|&ch| {
-            let mut g = bare.clone();
-            emit(&mut g, model, ch);
-            (g, [ch, '\0'])
-        })
-        .collect();
+    // The flag marks a reading whose orphan byte swallowed something: a trail byte 0x80 cannot
+    // start a character either, but alone it reads `?` and swallows nothing (`個` = 82 80).
+    let one = |ch: char, swallows: bool| {
+        let mut g = bare.clone();
+        emit(&mut g, model, ch);
+        (g, [ch, '\0'], swallows)
+    };
+    let mut endings: Vec<(Hyp, [char; 2], bool)> = trails.iter().map(|&ch| one(ch, true)).collect();
+    endings.extend(pair(lead, 0x80).map(|ch| one(ch, false)));
     if rank < GAP2_FROM && h.gaps < MAX_GAPS {
-        endings.extend(orphan_after_gap(&bare, lead, model));
+        endings.extend(
+            orphan_after_gap(&bare, lead, model)
+                .into_iter()
+                .map(|(g, chars)| (g, chars, true)),
+        );
     }
     let next = rest.first().copied().unwrap_or('\n');
     let next_id = model.id(next);
-    // Rank (reading, swallowed character) by their score with the next character, then build
-    // hypotheses for the best few only.
-    let mut ranked: Vec<(f32, usize, Option<char>)> = Vec::new();
-    for (i, (g, _)) in endings.iter().enumerate() {
+    // Rank (reading, swallowed character, prior) by their score with the next character, then
+    // build hypotheses for the best few only.
+    let mut ranked: Vec<(f32, usize, Option<char>, f32)> = Vec::new();
+    for (i, (g, _, swallows)) in endings.iter().enumerate() {
+        let nothing = if *swallows { SWALLOWED_NOTHING } else { 0.0 };
         ranked.push((
-            g.score + SWALLOWED_NOTHING + model.logp3_id(g.last2, g.last, next_id),
+            g.score + nothing + model.logp3_id(g.last2, g.last, next_id),
             i,
             None,
+            nothing,
         ));
-        if rest.is_empty() {
+        if rest.is_empty() || !swallows {
             continue;
         }
         for &s in SWALLOWABLE {
@@ -580,28 +664,24 @@ fn expand_orphan(
                 + SWALLOWED_ASCII
                 + model.logp3_id(g.last2, g.last, sid)
                 + model.logp3_id(g.last, sid, next_id);
-            ranked.push((total, i, Some(s)));
+            ranked.push((total, i, Some(s), SWALLOWED_ASCII));
         }
     }
     if ranked.len() > ORPHAN_KEEP {
         ranked.select_nth_unstable_by(ORPHAN_KEEP, |a, b| b.0.total_cmp(&a.0));
         ranked.truncate(ORPHAN_KEEP);
     }
-    for (_, i, s) in ranked {
-        let (e, chars) = &endings[i];
+    for (_, i, s, prior) in ranked {
+        let (e, chars, _) = &endings[i];
         let mut g = Hyp {
             out: h.out.clone(),
             ..*e
         };
         g.out.extend(chars.iter().filter(|&&c| c != '\0'));
-        match s {
-            Some(s) => {
-                let s = if s == '0' { guess_digit(next) } else { s };
-                emit(&mut g, model, s);
-                g.score += SWALLOWED_ASCII;
-            }
-            None => g.score += SWALLOWED_NOTHING,
+        if let Some(s) = s {
+            emit(&mut g, model, if s == '0' { guess_digit(next) } else { s });
         }
+        g.score += prior;
         g.pending = None;
         g.pos += 1;
         finish(g);
@@ -679,21 +759,11 @@ fn expand_gap(
     }
     let mut local: Vec<Hyp> = Vec::with_capacity(scored.len());
     for (s, c1, id1, c2, id2) in scored {
-        let mut g = Hyp {
-            out: h.out.clone(),
-            ..*h
-        };
-        g.out.push(c1);
-        g.out.push(c2);
-        g.last2 = id1;
-        g.last = id2;
-        g.score = s;
-        g.gaps += 1;
-        g.pending = b2;
+        let mut g = extend(h, &[(c1, id1), (c2, id2)], s, h.gaps + 1, b2);
         g.pos += 1;
         local.push(g);
     }
-    prune(&mut local);
+    prune(&mut local, GAP_BEAM);
     next.extend(local);
 }
 
@@ -720,18 +790,17 @@ fn gap_firsts(
     firsts
 }
 
-/// A hypothesis extended by characters already scored as a whole (`score` is the new total).
+/// A hypothesis extended by characters already scored as a whole (`score` is the new total,
+/// before the priors [`push`] adds).
 fn extend(h: &Hyp, chars: &[(char, u32)], score: f32, gaps: u8, pending: Option<u8>) -> Hyp {
     let mut g = Hyp {
         out: h.out.clone(),
+        score,
         ..*h
     };
     for &(c, id) in chars {
-        g.out.push(c);
-        g.last2 = g.last;
-        g.last = id;
+        push(&mut g, c, id);
     }
-    g.score = score;
     g.gaps = gaps;
     g.pending = pending;
     g
@@ -782,18 +851,21 @@ fn expand_gap2(h: &Hyp, lead: u8, (b1, b2): (u8, u8), model: &Model, next: &mut 
             local.push(g);
         }
     }
-    prune(&mut local);
+    prune(&mut local, GAP_BEAM);
     next.extend(local);
 }
 
-/// Keeps the best hypothesis per search state (position, pending byte, last character), then the
-/// best [`BEAM`] of those.
-fn prune(hyps: &mut Vec<Hyp>) {
+/// What a hypothesis's future depends on: position, pending byte, last two characters, open
+/// quotes (the quote balance is scored at the end of the span).
+type State = (usize, Option<u8>, u32, u32, (i32, i32));
+
+/// Keeps the best hypothesis per search [`State`], then the best `beam` of those.
+fn prune(hyps: &mut Vec<Hyp>, beam: usize) {
     hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let mut seen: Vec<(usize, Option<u8>, u32, u32)> = Vec::with_capacity(BEAM);
+    let mut seen: Vec<State> = Vec::with_capacity(beam);
     hyps.retain(|h| {
-        let key = (h.pos, h.pending, h.last2, h.last);
-        if seen.len() >= BEAM || seen.contains(&key) {
+        let key = (h.pos, h.pending, h.last2, h.last, h.quotes);
+        if seen.len() >= beam || seen.contains(&key) {
             return false;
         }
         seen.push(key);
