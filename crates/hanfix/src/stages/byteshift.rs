@@ -50,6 +50,8 @@ const FIRST_MIN: f32 = -4.5;
 const GAP_FROM: usize = 6;
 /// ... and fewer for two vanished pairs in a row, or one before an orphan byte.
 const GAP2_FROM: usize = 2;
+/// Lost bytes tried with two vanished pairs right at the start of a span.
+const GAP2_LEADS: usize = 8;
 /// log10 by which a hypothesis may trail the literal reading before it is abandoned.
 const ABANDON: f32 = 12.0;
 /// Most vanished pairs one span may hide.
@@ -339,6 +341,18 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
         gaps: 0,
     };
     let leads: Vec<u8> = (0x81u8..=0xFE).collect();
+    // Two vanished pairs right at the start are looked for only after the lost bytes whose
+    // first character fits the context best (the search is too wide to try them all).
+    let mut gap2_leads: Vec<(f32, u8)> = leads
+        .iter()
+        .filter_map(|&x| {
+            let best = gap_firsts(&start, x, 1, FIRST_MIN, model).first()?.0;
+            Some((best, x))
+        })
+        .collect();
+    gap2_leads.sort_by(|a, b| b.0.total_cmp(&a.0));
+    gap2_leads.truncate(GAP2_LEADS);
+    let gap2_leads: Vec<u8> = gap2_leads.into_iter().map(|(_, x)| x).collect();
     for &x in &leads {
         live.push(Hyp {
             pending: Some(x),
@@ -473,7 +487,12 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
                 {
                     let keep = if steps == 1 { 1 } else { 10 };
                     expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
-                    if h.gaps + 1 < MAX_GAPS && (steps == 1 || rank < GAP2_FROM) {
+                    let gap2 = if steps == 1 {
+                        gap2_leads.contains(&lead)
+                    } else {
+                        rank < GAP2_FROM
+                    };
+                    if h.gaps + 1 < MAX_GAPS && gap2 {
                         expand_gap2(&h, lead, (b1, b2), model, &mut next);
                     }
                 }
@@ -692,7 +711,7 @@ fn expand_orphan(
 /// `(p1, p2)` fell into a user-defined area and `x` is the orphan byte (any lead byte, its trail
 /// lost). Only the best few are returned, as (state without text, the two characters).
 fn orphan_after_gap(bare: &Hyp, lead: u8, model: &Model) -> Vec<(Hyp, [char; 2])> {
-    const FIRSTS: usize = 2;
+    const FIRSTS: usize = 1;
     const KEEP: usize = 16;
     let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
     for (s1, p1, c1, id1) in gap_firsts(bare, lead, FIRSTS, FIRST_MIN, model) {
