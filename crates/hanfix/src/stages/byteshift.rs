@@ -590,8 +590,10 @@ fn expand_ascii(
 const SWALLOWABLE: &[char] = &[
     '\n', '0', ' ', '(', ')', ',', ':', ';', '!', '?', '%', '-', '/',
 ];
-/// log10 prior of an orphan that swallowed nothing (a span cut short, or the end of the text).
-const SWALLOWED_NOTHING: f32 = -1.0;
+/// log10 prior of an orphan that swallowed nothing before more text: a decoder's orphan lead
+/// always takes the next byte with it, so only a reader that resynchronised on its own leaves
+/// one alone (at the end of the text nothing is the only reading and costs nothing).
+const SWALLOWED_NOTHING: f32 = -3.0;
 /// log10 prior of an orphan that swallowed one of [`SWALLOWABLE`].
 const SWALLOWED_ASCII: f32 = -0.5;
 /// Orphan readings carried forward per hypothesis.
@@ -667,7 +669,11 @@ fn expand_orphan(
     // build hypotheses for the best few only.
     let mut ranked: Vec<(f32, usize, Option<char>, f32)> = Vec::new();
     for (i, (g, _, swallows)) in endings.iter().enumerate() {
-        let nothing = if *swallows { SWALLOWED_NOTHING } else { 0.0 };
+        let nothing = if *swallows && !rest.is_empty() {
+            SWALLOWED_NOTHING
+        } else {
+            0.0
+        };
         ranked.push((
             g.score + nothing + model.logp3_id(g.last2, g.last, next_id),
             i,
