@@ -131,6 +131,80 @@ fn punctuation_rule_only_touches_marks_beside_chinese() {
 }
 
 #[test]
+fn shift_that_swallowed_a_line_break_gives_it_back() {
+    // `。` + newline shifted: the lost lead shows as `?`, the orphan trail swallows the newline.
+    let damaged = "会议结束以后，代表们参观了新建的污水处理厂??第二天上午，他们又去了附近的村庄。";
+    assert_eq!(
+        fix(damaged),
+        "会议结束以后，代表们参观了新建的污水处理厂。\n第二天上午，他们又去了附近的村庄。"
+    );
+}
+
+#[test]
+fn shift_that_swallowed_a_digit_gets_one_back() {
+    let damaged = "这座桥建成于上世?汀?958年以后，它一直是镇上最重要的通道。";
+    assert_eq!(
+        fix(damaged),
+        "这座桥建成于上世纪。1958年以后，它一直是镇上最重要的通道。"
+    );
+}
+
+#[test]
+fn latin_letter_read_as_a_trail_byte_ends_the_span() {
+    // `L` (0x4C) became the trail of the garbage character `琇`; it is the original letter.
+    let damaged = "合作社去年买来了新的烘干机，?骨肜戳思际踉保琇i老师负责培训。";
+    assert_eq!(
+        fix(damaged),
+        "合作社去年买来了新的烘干机，还请来了技术员，Li老师负责培训。"
+    );
+}
+
+#[test]
+fn long_span_with_many_vanished_pairs_is_realigned_throughout() {
+    // Nine pairs of this span fall into GBK's user-defined areas and vanish.
+    let damaged = "市政府?衲杲绦平暇尚∏脑旃ぷ鳎苹瓿筛脑斓男∏勘热ツ暝黾右槐叮式鹬饕刹普?承担。";
+    let fixed = fix(damaged);
+    for part in ["今年将继续推进老旧小区改造工作", "比去年增加一倍", "财政"]
+    {
+        assert!(fixed.contains(part), "{part} missing from {fixed}");
+    }
+}
+
+#[test]
+fn annotations_of_garbage_characters_go_with_the_garbage() {
+    // Garbage characters of a shifted span received their own pinyin.
+    let damaged = "村委会决?ò押(yā)颖叩目盏馗慕ǔ尚(shàng)」愠。先嗣强梢栽谡饫锵缕辶奶臁?";
+    let fixed = fix(damaged);
+    assert!(
+        fixed.starts_with("村委会决定把河边的空地改建成小广场，"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains('('), "{fixed}");
+}
+
+#[test]
+fn annotation_after_a_span_names_the_realigned_character() {
+    // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
+    let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";
+    assert_eq!(fix(damaged), "他负责本院的检察工作，也管理人员。");
+}
+
+#[test]
+fn brackets_are_widened_only_in_a_folded_document() {
+    let folded = "第一条 为了规范管理,制定本办法。\n(一)报告;(二)记录。";
+    assert_eq!(
+        fix(folded),
+        "第一条 为了规范管理，制定本办法。\n（一）报告；（二）记录。"
+    );
+    // Fullwidth punctuation elsewhere: the document was not folded, its brackets stay.
+    let mixed = "第一条 为了规范管理，制定本办法：\n(一)报告;(二)记录。";
+    assert_eq!(
+        fix(mixed),
+        "第一条 为了规范管理，制定本办法：\n(一)报告；(二)记录。"
+    );
+}
+
+#[test]
 fn a_literal_question_mark_is_not_taken_for_a_shift() {
     assert_eq!(fix("你去过北京吗?我去过。"), "你去过北京吗？我去过。");
     assert_eq!(fix("价格是多少?大约三百元"), "价格是多少？大约三百元");
