@@ -112,12 +112,22 @@ fn auto_decision(n: Counts, doc: &Doc<'_>) -> ScriptDecision {
 pub struct Counts {
     /// Traditional-only characters.
     pub trad: usize,
-    /// Simplified-only characters.
+    /// Simplified-only characters (not beside codec debris).
     pub simp: usize,
     /// `后`/`云` outside the words genuine Traditional text uses them in (see [`left_alone`]).
     pub left_alone: usize,
     /// Forms a character-level converter never writes (see [`NEVER_WRITTEN`]).
     pub never_written: usize,
+}
+
+/// Whether `c` looks like the debris of a codec error (a rare character, a symbol or kana, U+FFFD):
+/// a Simplified-only character beside such debris is more likely garbage than a converter's
+/// leftover, and does not count as evidence.
+fn debris(c: char) -> bool {
+    !c.is_ascii() && {
+        let k = tables::class(c);
+        k & class::RARE != 0 || k & (class::HAN | class::CJK_PUNCT) == 0
+    }
 }
 
 /// Counts every script signal of `text` in one pass.
@@ -128,7 +138,7 @@ pub fn count(text: &str) -> Counts {
         if !cur.is_ascii() {
             let k = tables::class(cur);
             n.trad += (k & class::TRAD != 0) as usize;
-            n.simp += (k & class::SIMP != 0) as usize;
+            n.simp += (k & class::SIMP != 0 && !debris(prev) && !debris(next)) as usize;
             n.left_alone += left_alone(prev, cur, next) as usize;
             n.never_written += NEVER_WRITTEN.contains(&cur) as usize;
         }
