@@ -79,7 +79,7 @@ impl Stage for ByteShift {
         while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
             let q = from + rel;
             from = q + 1;
-            if !beside_cjk(text, q) || reads_fluently_after(text, q) {
+            if !beside_cjk(text, q) || reads_fluently_after(text, q) || private_use_near(text, q) {
                 continue;
             }
             if let Some(fix) = repair_at(text, q) {
@@ -89,6 +89,17 @@ impl Stage for ByteShift {
             }
         }
     }
+}
+
+/// Whether a private-use character stands right around a `?`: a decoder that reads GB18030 one
+/// byte late drops the pairs that land in the user-defined areas, so private-use characters
+/// never appear in its output. They do in other codec debris (Big5 read as GBK), which the
+/// `mojibake` stage handles.
+fn private_use_near(text: &str, q: usize) -> bool {
+    const NEAR: usize = 4;
+    let pua = |c: &char| ('\u{E000}'..='\u{F8FF}').contains(c);
+    text[..q].chars().rev().take(NEAR).any(|c| pua(&c))
+        || text[q + 1..].chars().take(NEAR).any(|c| pua(&c))
 }
 
 /// Whether the text right after a `?` reads as ordinary Chinese, so the `?` cannot start a
