@@ -95,6 +95,21 @@ fn converted_text_goes_back_to_simplified_with_context() {
 }
 
 #[test]
+fn corner_quotes_from_the_source_do_not_outvote_the_converter_signature() {
+    // Converted from Simplified text that used corner quotes: the quotes count once, `后` (left
+    // alone by the converter, written `後` by genuine Traditional text) counts twice.
+    let out =
+        fix("會議之后，代表們提出「綠色出行」和「社區食堂」兩項建議，隨后又參觀了新建的公園。");
+    assert_eq!(
+        out,
+        "会议之后，代表们提出「绿色出行」和「社区食堂」两项建议，随后又参观了新建的公园。"
+    );
+    // Genuine Traditional text with corner quotes and `後` stays.
+    let text = "會議之後，代表們提出「綠色出行」的建議。";
+    assert_eq!(fix(text), text);
+}
+
+#[test]
 fn genuine_traditional_text_stays_traditional() {
     let text = "颱風過後，許多果農的香蕉園受到嚴重損害，政府將提供緊急補助。";
     let report = Fixer::default().fix_report(text);
