@@ -120,10 +120,11 @@ fn repair_segments(text: &str, start: usize, end: usize) -> Vec<Replacement> {
             k += 1;
             continue;
         }
-        // A cluster of suspects with gaps of at most two ordinary characters.
+        // A cluster of suspects with gaps of at most two ordinary characters (`€` among them is
+        // byte 0x80 of a GBK reading, not Latin text).
         let mut last = k;
         let mut e = k + 1;
-        while e < chars.len() && e <= last + 3 && !latin_like(chars[e].1) {
+        while e < chars.len() && e <= last + 3 && (chars[e].1 == '€' || !latin_like(chars[e].1)) {
             if suspect(chars[e].1) {
                 last = e;
             }
@@ -192,6 +193,9 @@ fn run_end(text: &str, i: usize) -> usize {
 #[derive(Clone, Copy)]
 enum Codec {
     Latin1,
+    /// What a GBK decoder read: GB18030, except that it reads byte 0x80 as `€` (which a GB18030
+    /// encoder would write as A2 E3).
+    Gbk,
     Enc(&'static Encoding),
 }
 
@@ -199,6 +203,16 @@ impl Codec {
     fn encode(self, s: &str) -> Option<Vec<u8>> {
         match self {
             Codec::Latin1 => s.chars().map(|c| u8::try_from(c as u32).ok()).collect(),
+            Codec::Gbk => {
+                let mut out = Vec::with_capacity(s.len());
+                for (i, piece) in s.split('€').enumerate() {
+                    if i > 0 {
+                        out.push(0x80);
+                    }
+                    out.extend(Codec::Enc(GB18030).encode(piece)?);
+                }
+                Some(out)
+            }
             Codec::Enc(enc) => {
                 let (bytes, _, unmappable) = enc.encode(s);
                 (!unmappable).then(|| bytes.into_owned())
@@ -220,12 +234,12 @@ const ROUND_TRIPS: &[(u8, &str)] = &[
 
 fn codecs(kind: u8) -> (Codec, &'static Encoding) {
     match kind {
-        0 => (Codec::Enc(GB18030), UTF_8),
+        0 => (Codec::Gbk, UTF_8),
         1 => (Codec::Latin1, GB18030),
         2 => (Codec::Enc(WINDOWS_1252), GB18030),
         3 => (Codec::Enc(WINDOWS_1252), UTF_8),
         4 => (Codec::Latin1, UTF_8),
-        5 => (Codec::Enc(GB18030), BIG5),
+        5 => (Codec::Gbk, BIG5),
         _ => (Codec::Enc(BIG5), GB18030),
     }
 }
@@ -279,7 +293,7 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
             {
                 twice
             }
-            _ => candidate,
+            _ => complete_cut(run, kind, candidate, model, next),
         };
         let s = score_of(model, prev, &candidate, next);
         if best.as_ref().is_none_or(|b| s > b.0) {
@@ -307,6 +321,60 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
         gain,
         Replacement::new(start, start + run.len(), candidate, confidence, reason),
     ))
+}
+
+/// UTF-8 read as GBK, cut in the middle of its last character: the decoder wrote U+FFFD for the
+/// one byte left over, a continuation byte 0x81–0xBF (0x80 would read `€`). With the first bytes
+/// of the character known, the model picks the byte that completes it best in context.
+fn complete_cut(run: &str, kind: u8, candidate: String, model: &Model, next: char) -> String {
+    let cut = |s: &str| s.ends_with('\u{FFFD}') && !s.ends_with("\u{FFFD}\u{FFFD}");
+    if kind != 0 || !cut(run) || !cut(&candidate) {
+        return candidate;
+    }
+    let Some(bytes) = Codec::Gbk.encode(run.trim_end_matches('\u{FFFD}')) else {
+        return candidate;
+    };
+    // The incomplete character at the end: a lead byte within the last three bytes, needing
+    // exactly one more byte.
+    let tail_at = bytes.len().saturating_sub(3)..bytes.len();
+    let Some(k) = tail_at.rev().find(|&i| bytes[i] >= 0xC0) else {
+        return candidate;
+    };
+    let need = match bytes[k] {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return candidate,
+    };
+    if bytes.len() - k + 1 != need {
+        return candidate;
+    }
+    let head: String = candidate.trim_end_matches('\u{FFFD}').to_owned();
+    let mut before = head.chars().rev();
+    let (p1, p2) = (before.next().unwrap_or('\n'), before.next().unwrap_or('\n'));
+    let mut best: Option<(f32, char)> = None;
+    for x in 0x81u8..=0xBF {
+        let mut seq = bytes[k..].to_vec();
+        seq.push(x);
+        let Some(c) = std::str::from_utf8(&seq)
+            .ok()
+            .and_then(|s| s.chars().next())
+        else {
+            continue;
+        };
+        let score = model.logp3(p2, p1, c) + model.logp3(p1, c, next);
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    match best {
+        Some((_, c)) => {
+            let mut out = head;
+            out.push(c);
+            out
+        }
+        None => candidate,
+    }
 }
 
 fn score_of(model: &Model, prev: char, s: &str, next: char) -> f32 {
@@ -365,5 +433,33 @@ mod tests {
         assert_eq!(round_trip(&as_gbk, 0).as_deref(), Some("合影"));
         let (as_1252, _, _) = WINDOWS_1252.decode("中文".as_bytes());
         assert_eq!(round_trip(&as_1252, 3).as_deref(), Some("中文"));
+    }
+
+    fn repair(text: &str) -> String {
+        crate::text::apply_with(text, |t, out| out.extend(repair_segments(t, 0, t.len())))
+    }
+
+    #[test]
+    fn euro_sign_of_a_gbk_reading_is_byte_0x80() {
+        // `一` is E4 B8 80: a GBK decoder reads `涓€`.
+        let (damaged, _, _) = GB18030.decode("一系列措施".as_bytes());
+        assert!(damaged.contains('€'), "{damaged}");
+        assert_eq!(
+            repair(&format!("他们采取了{damaged}，效果明显")),
+            "他们采取了一系列措施，效果明显"
+        );
+    }
+
+    #[test]
+    fn character_cut_at_the_end_of_a_span_is_completed() {
+        // The span ends one byte into its last character's final byte: `。` is E3 80 82, the
+        // lone 0x82 reads U+FFFD.
+        let bytes = "会议讨论了水资源保护。".as_bytes();
+        let (damaged, _, _) = GB18030.decode(bytes);
+        assert!(damaged.ends_with('\u{FFFD}'), "{damaged}");
+        assert_eq!(
+            repair(&format!("{damaged}\n下午继续开会")),
+            "会议讨论了水资源保护。\n下午继续开会"
+        );
     }
 }
