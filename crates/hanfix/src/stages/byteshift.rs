@@ -143,6 +143,7 @@ fn beside_cjk(text: &str, q: usize) -> bool {
         || cjk(next)
         || (next.is_some_and(|c| c.is_ascii_punctuation()) && cjk(next2))
         || prev == Some(')')
+        || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
         || annotation_follows(&text[q + 1..])
 }
 
