@@ -610,6 +610,8 @@ const SWALLOWED_NOTHING: f32 = -3.0;
 const SWALLOWED_ASCII: f32 = -0.5;
 /// Orphan readings carried forward per hypothesis.
 const ORPHAN_KEEP: usize = 3;
+/// Readings of an orphan byte (best first) tried with every swallowed character.
+const ORPHAN_SWALLOW_TOP: usize = 16;
 
 /// The digit most often written before `next` at the start of a number (from the Simplified
 /// training split: `9` follows `1` in 80 % of cases, `0` follows `2` in 62 %); `1` otherwise.
@@ -680,6 +682,8 @@ fn expand_orphan(
     // Rank (reading, swallowed character, prior) by their score with the next character, then
     // build hypotheses for the best few only.
     let mut ranked: Vec<(f32, usize, Option<char>, f32)> = Vec::new();
+    // Only the likeliest readings are paired with every swallowed character.
+    endings.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
     for (i, (g, _, swallows)) in endings.iter().enumerate() {
         let nothing = if *swallows && !rest.is_empty() {
             SWALLOWED_NOTHING
@@ -692,7 +696,7 @@ fn expand_orphan(
             None,
             nothing,
         ));
-        if rest.is_empty() || !swallows {
+        if rest.is_empty() || !swallows || i >= ORPHAN_SWALLOW_TOP {
             continue;
         }
         for &s in SWALLOWABLE {

@@ -159,7 +159,9 @@ pub fn is_reading(c: char, syl: &str) -> bool {
                 Style::Num => p.with_tone_num_end(),
                 Style::Plain => p.plain(),
             };
-            normalize(r) == syl || (style == Style::Num && normalize(p.plain()) + "5" == syl)
+            normalize(r) == syl
+                || (style == Style::Num
+                    && syl.strip_suffix('5') == Some(normalize(p.plain()).as_ref()))
         })
     };
     if check(c) {
@@ -179,8 +181,12 @@ enum Style {
     Plain,
 }
 
-fn normalize(s: &str) -> String {
-    s.to_lowercase().replace("u:", "ü").replace('v', "ü")
+fn normalize(s: &str) -> std::borrow::Cow<'_, str> {
+    // Readings from the dictionary are already in this form: no allocation for them.
+    if !s.contains(|c: char| c.is_uppercase() || c == 'v' || c == ':') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.to_lowercase().replace("u:", "ü").replace('v', "ü"))
 }
 
 #[cfg(test)]
