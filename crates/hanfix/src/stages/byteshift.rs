@@ -477,6 +477,9 @@ fn repair_at(text: &str, q: usize) -> Option<Fix> {
             }
             let c = w[h.pos];
             if c.is_ascii() {
+                // Before the first character every lost byte ties: each of them may meet an
+                // orphan, none with a vanished pair first (too wide a search).
+                let rank = if steps == 1 { GAP2_FROM } else { rank };
                 expand_ascii(&h, rank, lead, c, &w, model, &mut next, &mut |h| {
                     finish(h, &mut best)
                 });
@@ -555,7 +558,9 @@ fn expand_ascii(
         return;
     }
     if c == '?' {
-        expand_orphan(h, rank, lead, w, model, finish);
+        if rank < ORPHAN_FROM {
+            expand_orphan(h, rank, lead, w, model, finish);
+        }
     }
     // A trail byte surfacing as ASCII ends the span, possibly right after a vanished pair.
     if gb::is_trail(b) && h.gaps < MAX_GAPS {
@@ -608,6 +613,9 @@ const SWALLOWABLE: &[char] = &[
 const SWALLOWED_NOTHING: f32 = -3.0;
 /// log10 prior of an orphan that swallowed one of [`SWALLOWABLE`].
 const SWALLOWED_ASCII: f32 = -0.5;
+/// Only the best hypotheses of a step read a `?` as an orphan byte (it ends the span, so a
+/// hypothesis far down the beam would not win with it). Must exceed [`GAP2_FROM`].
+const ORPHAN_FROM: usize = 16;
 /// Orphan readings carried forward per hypothesis.
 const ORPHAN_KEEP: usize = 3;
 /// Readings of an orphan byte (best first) tried with every swallowed character.
