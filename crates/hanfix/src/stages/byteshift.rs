@@ -557,10 +557,8 @@ fn expand_ascii(
     if c == '\n' {
         return;
     }
-    if c == '?' {
-        if rank < ORPHAN_FROM {
-            expand_orphan(h, rank, lead, w, model, finish);
-        }
+    if c == '?' && rank < ORPHAN_FROM {
+        expand_orphan(h, rank, lead, w, model, finish);
     }
     // A trail byte surfacing as ASCII ends the span, possibly right after a vanished pair.
     if gb::is_trail(b) && h.gaps < MAX_GAPS {
