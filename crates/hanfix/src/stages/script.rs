@@ -120,10 +120,10 @@ pub struct Counts {
     pub trad: usize,
     /// Simplified-only characters (not beside codec debris).
     pub simp: usize,
-    /// `后`/`云` outside the words genuine Traditional text uses them in (see [`left_alone`]).
+    /// `后`/`云` outside the words genuine Traditional text uses them in (see `left_alone`).
     pub left_alone: usize,
-    /// Forms a character-level converter never writes (see [`NEVER_WRITTEN`]; corner quotes
-    /// count once, see [`CORNER_QUOTES`]).
+    /// Forms a character-level converter never writes (see `NEVER_WRITTEN`; corner quotes
+    /// count once, see `CORNER_QUOTES`).
     pub never_written: usize,
 }
 

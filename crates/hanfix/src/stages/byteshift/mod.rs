@@ -1,0 +1,140 @@
+//! Stage `byteshift`: GB18030 spans decoded one byte late.
+//!
+//! When a reader starts decoding GB18030 one byte late, the lost lead byte shows as `?`, every
+//! following pair of bytes straddles two characters (`。“云合影”` reads `?！霸坪嫌啊`), pairs that fall
+//! into GBK's user-defined areas vanish, a lead byte before a non-trail ASCII byte becomes `?` and
+//! swallows it, and the reading realigns by itself when a trail byte in 0x40–0x7E surfaces as
+//! ASCII (`磚` = B4 75 reads `…鸫u`). Fullwidth punctuation is often folded to ASCII afterwards.
+//!
+//! The stage inverts that process. At each `?` beside Chinese text it runs a beam search over the
+//! original byte stream: the lost byte is unknown (all 126 lead bytes are tried), every damaged
+//! character contributes its two GB18030 bytes, and
+//! - an ASCII character may be a surfacing trail byte, a folded fullwidth character, or a letter
+//!   the last garbage character took as its trail (`琓` ends a span before `T`);
+//! - up to two vanished user-defined pairs in a row may hide before any character, and one
+//!   before an orphan byte (a span of 40 characters hides five or six of them);
+//! - a later `?` may be an orphan byte (or a lone 0x80 trail) that swallowed the next ASCII
+//!   character: markup (`(`, `<`, `&`) when what follows says so, otherwise a line break, a digit
+//!   or a mark, whichever the model prefers (a swallowed digit is the likeliest first digit);
+//! - pinyin annotations are evidence: one naming the reading of the realigned character after a
+//!   span (the seed's layer order) earns it a bonus, one a garbage character received inside a
+//!   span (the other order) goes with the garbage.
+//!
+//! Given the shift, the damage is a function of the original bytes, so each hypothesis (an
+//! original text consistent with what was observed) is scored by the character language model,
+//! plus priors for what the model cannot see (the shift itself, swallowing nothing, fullwidth
+//! letters, a quote left open on the line); hypotheses that reach the same state are merged
+//! (Viterbi). The best one replaces the damaged span only when it beats the damaged reading by a
+//! wide margin.
+
+mod annotation;
+mod bytes;
+mod gaps;
+mod orphan;
+mod search;
+
+use super::{Doc, Stage};
+use crate::edit::StageKind;
+use crate::model::Model;
+use crate::tables::{self, class};
+use crate::text::Replacement;
+use annotation::annotation_body;
+use search::repair_at;
+
+/// The `byteshift` stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByteShift;
+
+impl Stage for ByteShift {
+    fn kind(&self) -> StageKind {
+        StageKind::ByteShift
+    }
+
+    fn enabled(&self, doc: &Doc<'_>) -> bool {
+        doc.opts.byteshift && doc.flags.question
+    }
+
+    fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
+            let q = from + rel;
+            from = q + 1;
+            if !beside_cjk(text, q) || reads_fluently_after(text, q) || private_use_near(text, q) {
+                continue;
+            }
+            if let Some(fix) = repair_at(text, q) {
+                from = fix.end;
+                out.push(fix.replacement);
+                doc.shifts_repaired += 1;
+            }
+        }
+    }
+}
+
+/// Whether a private-use character stands right around a `?`: a decoder that reads GB18030 one
+/// byte late drops the pairs that land in the user-defined areas, so private-use characters
+/// never appear in its output. They do in other codec debris (Big5 read as GBK), which the
+/// `mojibake` stage handles.
+fn private_use_near(text: &str, q: usize) -> bool {
+    const NEAR: usize = 4;
+    let pua = |c: &char| ('\u{E000}'..='\u{F8FF}').contains(c);
+    text[..q].chars().rev().take(NEAR).any(|c| pua(&c))
+        || text[q + 1..].chars().take(NEAR).any(|c| pua(&c))
+}
+
+/// Whether the text right after a `?` reads as ordinary Chinese, so the `?` cannot start a
+/// shifted span: inside a span every character straddles two original ones and reads as
+/// garbage, unless a trail byte surfaces at once (`?@將`), which this lets through. A cheap gate
+/// in front of the search, which costs milliseconds per `?`.
+fn reads_fluently_after(text: &str, q: usize) -> bool {
+    const LOOK: usize = 4;
+    const FLUENT: f32 = -4.0;
+    let mut after = text[q + 1..].chars().peekable();
+    if after
+        .peek()
+        .is_some_and(|&c| ('\u{40}'..='\u{7E}').contains(&c))
+    {
+        return false;
+    }
+    let han: Vec<char> = after.take(LOOK).collect();
+    if han.len() < LOOK
+        || han
+            .iter()
+            .any(|c| c.is_ascii() || tables::class(*c) & class::HAN == 0)
+    {
+        return false;
+    }
+    let model = Model::get();
+    let prev = text[..q].chars().next_back().unwrap_or('\n');
+    let s: String = han.iter().collect();
+    model.score(prev, &s) / LOOK as f32 > FLUENT
+}
+
+fn beside_cjk(text: &str, q: usize) -> bool {
+    let cjk = |c: Option<char>| {
+        c.is_some_and(|c| !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
+    };
+    let prev = text[..q].chars().next_back();
+    let mut after = text[q + 1..].chars();
+    let (next, next2) = (after.next(), after.next());
+    // Chinese text on either side, or just past a folded mark (`?!霸`), or an annotation before
+    // it (`礎(chǔ)?!苯`): the annotation stage runs later.
+    cjk(prev)
+        || cjk(next)
+        || (next.is_some_and(|c| c.is_ascii_punctuation()) && cjk(next2))
+        || prev == Some(')')
+        || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
+        || annotation_follows(&text[q + 1..])
+}
+
+/// Whether an annotation starts within the next few characters (`?cān)`, `??cān)`, `?r(shí)`,
+/// `??(gè)`): the character it reads was torn by the shift, whatever stands before the `?`.
+fn annotation_follows(rest: &str) -> bool {
+    let w: Vec<char> = rest.chars().take(14).collect();
+    (0..3).any(|k| {
+        let from = if w.get(k) == Some(&'(') { k + 1 } else { k };
+        w.get(from).is_some_and(|c| c.is_ascii_alphabetic())
+            && annotation_body(&w[from..]).is_some()
+    })
+}

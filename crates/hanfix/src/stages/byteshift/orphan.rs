@@ -1,0 +1,199 @@
+//! Orphan bytes: a `?` inside a span, which lost its trail and swallowed the next ASCII byte.
+
+use super::annotation::*;
+use super::bytes::*;
+use super::gaps::*;
+use super::search::*;
+use crate::model::Model;
+
+/// What an orphan `?` swallowed, judged from what follows it.
+pub(super) fn swallowed(w: &[char]) -> Option<char> {
+    if annotation_body(w).is_some() {
+        return Some('(');
+    }
+    let s: String = w.iter().take(12).collect();
+    let tag = s.strip_prefix('/').unwrap_or(&s);
+    let name_len = tag.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if name_len > 0 && tag[name_len..].starts_with(['>', ' ']) {
+        return Some('<');
+    }
+    if let Some(semi) = s.find(';') {
+        if semi > 1
+            && s[..semi]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'#')
+        {
+            return Some('&');
+        }
+    }
+    None
+}
+
+/// ASCII bytes an orphan lead byte may have swallowed, besides markup: none of them can be a
+/// trail byte, so the lead byte before them is lost with them. A digit stands for the whole class
+/// (the model shares one id between digits; [`guess_digit`] picks one).
+pub(super) const SWALLOWABLE: &[char] = &[
+    '\n', '0', ' ', '(', ')', ',', ':', ';', '!', '?', '%', '-', '/',
+];
+/// log10 prior of an orphan that swallowed nothing before more text: a decoder's orphan lead
+/// always takes the next byte with it, so only a reader that resynchronised on its own leaves
+/// one alone (at the end of the text nothing is the only reading and costs nothing).
+pub(super) const SWALLOWED_NOTHING: f32 = -3.0;
+/// log10 prior of an orphan that swallowed one of [`SWALLOWABLE`].
+pub(super) const SWALLOWED_ASCII: f32 = -0.5;
+/// Only the best hypotheses of a step read a `?` as an orphan byte (it ends the span, so a
+/// hypothesis far down the beam would not win with it). Must exceed [`GAP2_FROM`].
+pub(super) const ORPHAN_FROM: usize = 16;
+/// Orphan readings carried forward per hypothesis.
+pub(super) const ORPHAN_KEEP: usize = 3;
+/// Readings of an orphan byte (best first) tried with every swallowed character.
+pub(super) const ORPHAN_SWALLOW_TOP: usize = 16;
+
+/// The digit most often written before `next` at the start of a number (from the Simplified
+/// training split: `9` follows `1` in 80 % of cases, `0` follows `2` in 62 %); `1` otherwise.
+pub(super) fn guess_digit(next: char) -> char {
+    match next {
+        '0' | '3' | '4' | '7' => '2',
+        _ => '1',
+    }
+}
+
+/// An orphan `?` inside a span: the pending lead byte lost its trail (which is unknown) and
+/// swallowed the ASCII character after it, or nothing (a cut span, the end of the text). The
+/// span ends here. Markup an orphan broke open (`?/p>`, `?nbsp;`, `?lài)`) names what was
+/// swallowed; otherwise every [`SWALLOWABLE`] character is scored with its context.
+pub(super) fn expand_orphan(
+    h: &Hyp,
+    rank: usize,
+    lead: u8,
+    w: &[char],
+    model: &Model,
+    finish: &mut dyn FnMut(Hyp),
+) {
+    let rest = &w[h.pos + 1..];
+    // The orphan byte acted as a lead, so it is 0x81 or above.
+    let trails: Vec<char> = (0x81u8..=0xFE).filter_map(|t| pair(lead, t)).collect();
+    if let Some(s) = swallowed(rest) {
+        // When the orphan swallowed the `(` of an annotation, the annotation names the reading
+        // of the character the orphan completes (in the seed's layer order; when the annotation
+        // belongs to a garbage character, it names nothing).
+        let ann = annotation_body(rest);
+        for &ch in &trails {
+            let mut g = h.clone();
+            emit(&mut g, model, ch);
+            g.score += reading_bonus(ch, ann.clone());
+            // The swallowed character is restored but not scored: markup is not language.
+            g.out.push(s);
+            g.pending = None;
+            g.pos += 1;
+            finish(g);
+        }
+        return;
+    }
+    // Readings of the bytes before the orphan's swallowed character, as (state, characters):
+    // the pending lead completed by any trail, or (for the best hypotheses) a vanished pair
+    // followed by a character whose trail is the orphan byte.
+    let bare = Hyp {
+        out: String::new(),
+        ..*h
+    };
+    // The flag marks a reading whose orphan byte swallowed something: a trail byte 0x80 cannot
+    // start a character either, but alone it reads `?` and swallows nothing (`個` = 82 80).
+    let one = |ch: char, swallows: bool| {
+        let mut g = bare.clone();
+        emit(&mut g, model, ch);
+        (g, [ch, '\0'], swallows)
+    };
+    let mut endings: Vec<(Hyp, [char; 2], bool)> = trails.iter().map(|&ch| one(ch, true)).collect();
+    endings.extend(pair(lead, 0x80).map(|ch| one(ch, false)));
+    if rank < GAP2_FROM && h.gaps < MAX_GAPS {
+        endings.extend(
+            orphan_after_gap(&bare, lead, model)
+                .into_iter()
+                .map(|(g, chars)| (g, chars, true)),
+        );
+    }
+    let next = rest.first().copied().unwrap_or('\n');
+    let next_id = model.id(next);
+    // Rank (reading, swallowed character, prior) by their score with the next character, then
+    // build hypotheses for the best few only.
+    let mut ranked: Vec<(f32, usize, Option<char>, f32)> = Vec::new();
+    // Only the likeliest readings are paired with every swallowed character.
+    endings.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
+    for (i, (g, _, swallows)) in endings.iter().enumerate() {
+        let nothing = if *swallows && !rest.is_empty() {
+            SWALLOWED_NOTHING
+        } else {
+            0.0
+        };
+        ranked.push((
+            g.score + nothing + model.logp3_id(g.last2, g.last, next_id),
+            i,
+            None,
+            nothing,
+        ));
+        if rest.is_empty() || !swallows || i >= ORPHAN_SWALLOW_TOP {
+            continue;
+        }
+        for &s in SWALLOWABLE {
+            let sid = model.id(s);
+            let total = g.score
+                + SWALLOWED_ASCII
+                + model.logp3_id(g.last2, g.last, sid)
+                + model.logp3_id(g.last, sid, next_id);
+            ranked.push((total, i, Some(s), SWALLOWED_ASCII));
+        }
+    }
+    if ranked.len() > ORPHAN_KEEP {
+        ranked.select_nth_unstable_by(ORPHAN_KEEP, |a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(ORPHAN_KEEP);
+    }
+    for (_, i, s, prior) in ranked {
+        let (e, chars, _) = &endings[i];
+        let mut g = Hyp {
+            out: h.out.clone(),
+            ..*e
+        };
+        g.out.extend(chars.iter().filter(|&&c| c != '\0'));
+        if let Some(s) = s {
+            emit(&mut g, model, if s == '0' { guess_digit(next) } else { s });
+        }
+        g.score += prior;
+        g.pending = None;
+        g.pos += 1;
+        finish(g);
+    }
+}
+
+/// Readings of an orphan byte right after a vanished pair: `(lead, p1)` then `(p2, x)`, where
+/// `(p1, p2)` fell into a user-defined area and `x` is the orphan byte (any lead byte, its trail
+/// lost). Only the best few are returned, as (state without text, the two characters).
+pub(super) fn orphan_after_gap(bare: &Hyp, lead: u8, model: &Model) -> Vec<(Hyp, [char; 2])> {
+    const FIRSTS: usize = 1;
+    const KEEP: usize = 16;
+    let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
+    for (s1, p1, c1, id1) in gap_firsts(bare, lead, FIRSTS, FIRST_MIN, model) {
+        let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == p1) else {
+            continue;
+        };
+        for &p2 in trails {
+            for x in 0x81u8..=0xFE {
+                let Some(c2) = pair(p2, x) else { continue };
+                let id2 = model.id(c2);
+                let s = bare.score + GAP_PRIOR + s1 + model.logp3_id(bare.last, id1, id2);
+                scored.push((s, c1, id1, c2, id2));
+            }
+        }
+    }
+    if scored.len() > KEEP {
+        scored.select_nth_unstable_by(KEEP, |a, b| b.0.total_cmp(&a.0));
+        scored.truncate(KEEP);
+    }
+    scored
+        .into_iter()
+        .map(|(s, c1, id1, c2, id2)| {
+            let g = extend(bare, &[(c1, id1), (c2, id2)], s, bare.gaps + 1, None);
+            (g, [c1, c2])
+        })
+        .collect()
+}

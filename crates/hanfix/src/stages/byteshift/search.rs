@@ -1,0 +1,439 @@
+//! The beam search over the original byte stream: hypotheses, their scoring, the main loop.
+
+use super::annotation::*;
+use super::bytes::*;
+use super::gaps::*;
+use super::orphan::*;
+use crate::gb;
+use crate::model::Model;
+use crate::stages::pinyin::is_reading;
+use crate::text::Replacement;
+
+/// Hypotheses kept after each step of the search.
+pub(super) const BEAM: usize = 48;
+/// Hypotheses one vanished-pair expansion may add to a step: the many ways to fill a gap must
+/// not crowd out the plain readings of the same step.
+pub(super) const GAP_BEAM: usize = 8;
+/// Longest span (in damaged characters) searched from one trigger.
+pub(super) const MAX_SPAN: usize = 64;
+/// log10 prior of "this `?` starts a shifted span" against "it is a literal question mark".
+pub(super) const SHIFT_PRIOR: f32 = -1.0;
+/// log10 prior of one vanished user-defined pair: none, since which pairs vanish follows from the
+/// original bytes and the model's score of the original text is the whole evidence (on the
+/// training subset `hans_small`, -1 and +0.7 both did worse).
+pub(super) const GAP_PRIOR: f32 = 0.0;
+/// log10 penalty for a closing quote that closes nothing.
+pub(super) const QUOTE_PENALTY: f32 = 3.0;
+/// log10 probability of the plain next character below which a vanished pair is looked for.
+pub(super) const GAP_TRIGGER: f32 = -2.5;
+/// log10 probability below which the first character of a vanished-pair reading is not pursued.
+pub(super) const FIRST_MIN: f32 = -4.5;
+/// Only the best few hypotheses of a step look for a vanished pair before the next character.
+pub(super) const GAP_FROM: usize = 6;
+/// ... and fewer for two vanished pairs in a row, or one before an orphan byte.
+pub(super) const GAP2_FROM: usize = 2;
+/// Lost bytes tried with two vanished pairs right at the start of a span.
+pub(super) const GAP2_LEADS: usize = 8;
+/// log10 by which a hypothesis may trail the literal reading before it is abandoned.
+pub(super) const ABANDON: f32 = 12.0;
+/// Most vanished pairs one span may hide.
+pub(super) const MAX_GAPS: u8 = 24;
+/// log10 margin by which the repair must beat the damaged reading.
+pub(super) const MIN_GAIN: f32 = 4.0;
+/// log10 P(fullwidth | ASCII) for Latin letters in Chinese text (3 fullwidth of 21,768 in the
+/// Simplified training split). The model shares one id between the two widths; a realigned
+/// reading must not buy a cheap `Ｉ` where `，由` was.
+pub(super) const FULLWIDTH_LETTER: f32 = -3.9;
+/// The same for digits (153 fullwidth of 82,280).
+pub(super) const FULLWIDTH_DIGIT: f32 = -2.7;
+
+pub(super) struct Fix {
+    pub(super) end: usize,
+    pub(super) replacement: Replacement,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Hyp {
+    /// Damaged characters consumed.
+    pub(super) pos: usize,
+    /// A lead byte waiting for its trail.
+    pub(super) pending: Option<u8>,
+    /// The restored text so far.
+    pub(super) out: String,
+    /// Open double and corner quotes on the line so far.
+    pub(super) quotes: (i32, i32),
+    /// Model id of the character before the last one written.
+    pub(super) last2: u32,
+    /// Model id of the last character written.
+    pub(super) last: u32,
+    pub(super) score: f32,
+    pub(super) gaps: u8,
+}
+
+/// Unclosed double (“”) and corner (「」) quotes in `line`.
+pub(super) fn open_quotes(line: &str) -> (i32, i32) {
+    let mut q = (0, 0);
+    for c in line.chars() {
+        match c {
+            '“' => q.0 += 1,
+            '”' => q.0 -= 1,
+            '「' => q.1 += 1,
+            '」' => q.1 -= 1,
+            _ => {}
+        }
+    }
+    q
+}
+
+/// Scores `c` after the hypothesis's last two characters and appends it.
+pub(super) fn emit(h: &mut Hyp, model: &Model, c: char) {
+    let id = model.id(c);
+    h.score += model.logp3_id(h.last2, h.last, id);
+    push(h, c, id);
+}
+
+/// Appends `c` (already scored by the model): quote bookkeeping and the priors the model does
+/// not know.
+pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
+    // A closing quote with no opening quote before it on the line is unlikely.
+    match c {
+        '”' if h.quotes.0 <= 0 => h.score -= QUOTE_PENALTY,
+        '」' if h.quotes.1 <= 0 => h.score -= QUOTE_PENALTY,
+        _ => {}
+    }
+    match c {
+        '“' => h.quotes.0 += 1,
+        '”' => h.quotes.0 -= 1,
+        '「' => h.quotes.1 += 1,
+        '」' => h.quotes.1 -= 1,
+        _ => {}
+    }
+    match c {
+        'Ａ'..='Ｚ' | 'ａ'..='ｚ' => h.score += FULLWIDTH_LETTER,
+        '０'..='９' => h.score += FULLWIDTH_DIGIT,
+        _ => {}
+    }
+    h.last2 = h.last;
+    h.last = id;
+    h.out.push(c);
+}
+
+pub(super) fn repair_at(text: &str, q: usize) -> Option<Fix> {
+    let model = Model::get();
+    let mut before = text[..q].chars().rev();
+    let prev = before.next().unwrap_or('\n');
+    let prev2 = before.next().unwrap_or('\n');
+    let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
+    let line_start = text[..q].rfind('\n').map_or(0, |p| p + 1);
+    let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
+    // The character after a span, looking past markup an orphan byte may have broken open.
+    let after_window = |pos: usize| -> char {
+        let rest = &w[pos.min(w.len())..];
+        let skip = match swallowed(rest) {
+            Some('<') | Some('&') => rest
+                .iter()
+                .position(|&c| c == '>' || c == ';')
+                .map_or(0, |p| p + 1),
+            _ => 0,
+        };
+        rest.get(skip).copied().unwrap_or('\n')
+    };
+    let n = w.len();
+
+    let mut live: Vec<Hyp> = Vec::new();
+    let start = Hyp {
+        pos: 1,
+        pending: None,
+        out: String::new(),
+        quotes: open_quotes(&text[line_start..q]),
+        last2: model.id(prev2),
+        last: model.id(prev),
+        score: SHIFT_PRIOR,
+        gaps: 0,
+    };
+    let leads: Vec<u8> = (0x81u8..=0xFE).collect();
+    // Two vanished pairs right at the start are looked for only after the lost bytes whose
+    // first character fits the context best (the search is too wide to try them all).
+    let mut gap2_leads: Vec<(f32, u8)> = leads
+        .iter()
+        .filter_map(|&x| {
+            let best = gap_firsts(&start, x, 1, FIRST_MIN, model).first()?.0;
+            Some((best, x))
+        })
+        .collect();
+    gap2_leads.sort_by(|a, b| b.0.total_cmp(&a.0));
+    gap2_leads.truncate(GAP2_LEADS);
+    let gap2_leads: Vec<u8> = gap2_leads.into_iter().map(|(_, x)| x).collect();
+    for &x in &leads {
+        live.push(Hyp {
+            pending: Some(x),
+            ..start.clone()
+        });
+    }
+    // A garbage character of the shift got its own annotation; the orphan lead swallowed its `(`.
+    if let Some((len, syl)) = annotation_body(&w[1..]) {
+        let prev_trail = two_bytes(prev).map(|(_, t)| t);
+        let xs: Vec<u8> = match prev_trail {
+            Some(t) => leads
+                .iter()
+                .copied()
+                .filter(|&x| pair(t, x).is_some_and(|g| is_reading(g, &syl)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let xs = if xs.is_empty() { leads.clone() } else { xs };
+        for &x in &xs {
+            live.push(Hyp {
+                pos: 1 + len,
+                pending: Some(x),
+                ..start.clone()
+            });
+        }
+    }
+
+    // The literal reading's score after each prefix (and its last two ids): a hypothesis that
+    // falls far behind it is explaining clean text as damage and is abandoned. Annotations are
+    // free in it, as they are in the search: the pinyin stage removes them either way.
+    let mut literal = Vec::with_capacity(n + 1);
+    let mut literal_ctx = Vec::with_capacity(n + 1);
+    let (mut l2, mut l1) = (model.id(prev2), model.id(prev));
+    literal.push(0.0f32);
+    literal_ctx.push((l2, l1));
+    let mut skip = 0;
+    for (k, &c) in w.iter().enumerate() {
+        let total = literal.last().copied().unwrap_or(0.0);
+        skip = skip.max(annotation_at(&w, k));
+        if skip > 0 {
+            skip -= 1;
+            literal.push(total);
+        } else {
+            let id = model.id(c);
+            literal.push(total + model.logp3_id(l2, l1, id));
+            (l2, l1) = (l1, id);
+        }
+        literal_ctx.push((l2, l1));
+    }
+
+    let mut best: Option<(f32, Hyp)> = None;
+    // Quotes opened minus closed from each window position to the end of the line: a repair
+    // that leaves the line with a quote open is unlikely (Chinese quotes close on the line, or
+    // paragraph, they open on).
+    let mut rest_quotes = vec![(0i32, 0i32); n + 1];
+    let window_bytes: usize = w.iter().map(|c| c.len_utf8()).sum();
+    rest_quotes[n] = open_quotes(&text[q + window_bytes..line_end]);
+    for k in (0..n).rev() {
+        let (d, c) = rest_quotes[k + 1];
+        rest_quotes[k] = match w[k] {
+            '“' => (d + 1, c),
+            '”' => (d - 1, c),
+            '「' => (d, c + 1),
+            '」' => (d, c - 1),
+            _ => (d, c),
+        };
+    }
+    let finish = |h: Hyp, best: &mut Option<(f32, Hyp)>| {
+        let mut h = h;
+        let next = model.id(after_window(h.pos));
+        h.score += model.logp3_id(h.last2, h.last, next);
+        let (d, c) = rest_quotes[h.pos.min(n)];
+        if h.quotes.0 + d > 0 || h.quotes.1 + c > 0 {
+            h.score -= QUOTE_PENALTY;
+        }
+        let (l2, l1) = literal_ctx[h.pos];
+        let base = literal[h.pos] + model.logp3_id(l2, l1, next);
+        let gain = h.score - base;
+        if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+            *best = Some((gain, h));
+        }
+    };
+
+    let mut steps = 0;
+    while !live.is_empty() && steps < MAX_SPAN {
+        steps += 1;
+        let mut next: Vec<Hyp> = Vec::with_capacity(live.len() * 4);
+        for (rank, mut h) in live.drain(..).enumerate() {
+            let Some(lead) = h.pending else { continue };
+            // A garbage character of the span got its own annotation (`扇(shàn)`): the pinyin was
+            // inserted after its bytes and the reading stays shifted, so the annotation is
+            // damage that goes with the garbage.
+            h.pos += annotation_at(&w, h.pos);
+            if lead.is_ascii() {
+                // The second byte of the last character was ASCII: the original character itself
+                // (a letter absorbed as a trail, the `T` of `琓`). The span ends after it.
+                let mut h = h;
+                emit(&mut h, model, lead as char);
+                h.pending = None;
+                finish(h, &mut best);
+                continue;
+            }
+            if h.pos >= n {
+                // The span runs to the end of the line: the last lead byte is lost.
+                let mut h = h;
+                h.pending = None;
+                h.score -= 2.0;
+                finish(h, &mut best);
+                continue;
+            }
+            let c = w[h.pos];
+            if c.is_ascii() {
+                // Before the first character every lost byte ties: each of them may meet an
+                // orphan, none with a vanished pair first (too wide a search).
+                let rank = if steps == 1 { GAP2_FROM } else { rank };
+                expand_ascii(&h, rank, lead, c, &w, model, &mut next, &mut |h| {
+                    finish(h, &mut best)
+                });
+            } else if let Some((b1, b2)) = two_bytes(c) {
+                // A vanished pair is only worth looking for where the plain reading is poor.
+                let mut plain_logp = f32::NEG_INFINITY;
+                if let Some(ch) = pair(lead, b1) {
+                    let mut g = h.clone();
+                    let before = g.score;
+                    emit(&mut g, model, ch);
+                    plain_logp = g.score - before;
+                    g.pending = Some(b2);
+                    g.pos += 1;
+                    next.push(g);
+                }
+                // Every start may need a vanished pair at once (the lost byte is still unknown
+                // then, so all of them are tried, each with its best first character); later, only
+                // the best few hypotheses look for one.
+                if h.gaps < MAX_GAPS && plain_logp < GAP_TRIGGER && (steps == 1 || rank < GAP_FROM)
+                {
+                    let keep = if steps == 1 { 1 } else { 10 };
+                    expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
+                    let gap2 = if steps == 1 {
+                        gap2_leads.contains(&lead)
+                    } else {
+                        rank < GAP2_FROM
+                    };
+                    if h.gaps + 1 < MAX_GAPS && gap2 {
+                        expand_gap2(&h, lead, (b1, b2), model, &mut next);
+                    }
+                }
+            }
+        }
+        prune(&mut next, BEAM);
+        // Abandon hypotheses far behind the literal reading, and all of them once none is close
+        // to beating the best repair found so far.
+        let best_gain = best.as_ref().map_or(f32::NEG_INFINITY, |(g, _)| *g);
+        next.retain(|h| {
+            let ahead = h.score - literal[h.pos.min(n)];
+            ahead >= -ABANDON && ahead >= best_gain - ABANDON
+        });
+        live = next;
+    }
+
+    let (gain, h) = best?;
+    if gain < MIN_GAIN || h.out.is_empty() {
+        return None;
+    }
+    let end = q + w[..h.pos].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let confidence = 1.0 - 10f32.powf(-gain / 2.0);
+    Some(Fix {
+        end,
+        replacement: Replacement {
+            start: q,
+            end,
+            text: h.out,
+            confidence: confidence.clamp(0.5, 0.999),
+            reason: std::borrow::Cow::Borrowed("GB18030 span decoded one byte late, realigned"),
+        },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn expand_ascii(
+    h: &Hyp,
+    rank: usize,
+    lead: u8,
+    c: char,
+    w: &[char],
+    model: &Model,
+    next: &mut Vec<Hyp>,
+    finish: &mut dyn FnMut(Hyp),
+) {
+    let b = c as u8;
+    if c == '\n' {
+        return;
+    }
+    if c == '?' && rank < ORPHAN_FROM {
+        expand_orphan(h, rank, lead, w, model, finish);
+    }
+    // A trail byte surfacing as ASCII ends the span, possibly right after a vanished pair.
+    if gb::is_trail(b) && h.gaps < MAX_GAPS {
+        let mut ended = Vec::new();
+        expand_gap(h, lead, (b, None), 4, model, &mut ended);
+        for g in ended {
+            finish(g);
+        }
+    }
+    if gb::is_trail(b) {
+        if let Some(ch) = pair(lead, b) {
+            let mut g = h.clone();
+            emit(&mut g, model, ch);
+            // An annotation right after the realigned character names its reading.
+            if w.get(h.pos + 1) == Some(&'(') {
+                g.score += reading_bonus(ch, annotation_body(&w[h.pos + 2..]));
+            }
+            g.pending = None;
+            g.pos += 1;
+            finish(g);
+        }
+    }
+    // A fullwidth character folded to ASCII: its bytes are A3 (c + 0x80); an ideographic space
+    // is A1 A1, and A3 A0 decodes to it too.
+    let folded: &[(u8, u8)] = match b {
+        b' ' => &[(0xA1, 0xA1), (0xA3, 0xA0)],
+        0x21..=0x7E => &[(0xA3, b + 0x80)],
+        _ => &[],
+    };
+    for &(f1, f2) in folded {
+        if let Some(ch) = pair(lead, f1) {
+            let mut g = h.clone();
+            emit(&mut g, model, ch);
+            g.pending = Some(f2);
+            g.pos += 1;
+            next.push(g);
+        }
+    }
+}
+
+/// A hypothesis extended by characters already scored as a whole (`score` is the new total,
+/// before the priors [`push`] adds).
+pub(super) fn extend(
+    h: &Hyp,
+    chars: &[(char, u32)],
+    score: f32,
+    gaps: u8,
+    pending: Option<u8>,
+) -> Hyp {
+    let mut g = Hyp {
+        out: h.out.clone(),
+        score,
+        ..*h
+    };
+    for &(c, id) in chars {
+        push(&mut g, c, id);
+    }
+    g.gaps = gaps;
+    g.pending = pending;
+    g
+}
+
+/// What a hypothesis's future depends on: position, pending byte, last two characters, open
+/// quotes (the quote balance is scored at the end of the span).
+pub(super) type State = (usize, Option<u8>, u32, u32, (i32, i32));
+
+/// Keeps the best hypothesis per search [`State`], then the best `beam` of those.
+pub(super) fn prune(hyps: &mut Vec<Hyp>, beam: usize) {
+    hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut seen: Vec<State> = Vec::with_capacity(beam);
+    hyps.retain(|h| {
+        let key = (h.pos, h.pending, h.last2, h.last, h.quotes);
+        if seen.len() >= beam || seen.contains(&key) {
+            return false;
+        }
+        seen.push(key);
+        true
+    });
+}
