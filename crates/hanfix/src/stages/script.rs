@@ -98,7 +98,12 @@ fn auto_decision(n: Counts, doc: &Doc<'_>) -> ScriptDecision {
             ScriptDecision::None
         };
     }
-    if simp >= 3 {
+    // Simplified-only characters among Traditional ones are a converter's leftovers, unless the
+    // document was also byte-shifted or mis-decoded: garbage is full of GB2312 (Simplified)
+    // characters, and a repair may have missed some. There they count only beside injected
+    // pinyin, the crawling pipeline's other mark.
+    let garbled = doc.shifts_repaired > 0 || doc.mojibake_repaired > 0;
+    if simp >= 3 && (!garbled || doc.pinyin_removed > 0) {
         return ScriptDecision::ToSimplified;
     }
     let converted = match n.left_alone.cmp(&n.never_written) {
@@ -235,5 +240,31 @@ pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Options;
+    use crate::scan::Flags;
+
+    #[test]
+    fn simplified_leftovers_count_only_in_ungarbled_documents() {
+        let opts = Options::default();
+        let counts = Counts {
+            trad: 40,
+            simp: 5,
+            left_alone: 0,
+            never_written: 1,
+        };
+        let mut doc = Doc::new(&opts, Flags::default(), "");
+        assert_eq!(auto_decision(counts, &doc), ScriptDecision::ToSimplified);
+        // After a byte-shift repair the Simplified characters may be garbage left over.
+        doc.shifts_repaired = 1;
+        assert_eq!(auto_decision(counts, &doc), ScriptDecision::KeptTraditional);
+        // Injected pinyin is the crawling pipeline's mark: then they count again.
+        doc.pinyin_removed = 3;
+        assert_eq!(auto_decision(counts, &doc), ScriptDecision::ToSimplified);
     }
 }
