@@ -307,7 +307,28 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
     // (Latin-looking runs are unambiguous mojibake: there a rare character, a name say, may stay.)
     let latin_run = run.chars().any(latin_like);
     let all_ordinary = candidate.chars().all(|c| ordinary(c) || c == '\u{FFFD}');
-    if candidate.chars().count() < 2 || !(latin_run || all_ordinary) {
+    // A private-use character stands only among Chinese ones (some sources use the user-defined
+    // area for rare characters); a Latin name does not decode to one (`Núñez`).
+    let pua = candidate
+        .chars()
+        .filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c))
+        .count();
+    let cjk = candidate
+        .chars()
+        .filter(|&c| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
+        .count();
+    if pua > 0 && cjk < 2 * pua {
+        return None;
+    }
+    // One character is too little evidence, except a Latin pair glued to Chinese text (`¡£`
+    // after `行省` is `。`: such a pair in clean text is rare).
+    let glued = |c: char| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0;
+    let single_ok = latin_run && n == 2.0 && (glued(prev) || glued(next));
+    let single = candidate.chars().count() == 1
+        && candidate
+            .chars()
+            .all(|c| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0);
+    if candidate.chars().count() < 2 && !(single_ok && single) || !(latin_run || all_ordinary) {
         return None;
     }
     let gain = s - base;
@@ -448,6 +469,14 @@ mod tests {
             repair(&format!("他们采取了{damaged}，效果明显")),
             "他们采取了一系列措施，效果明显"
         );
+    }
+
+    #[test]
+    fn a_latin_pair_glued_to_chinese_text_is_one_character() {
+        // `。` is A1 A3 in GBK: read as Latin-1 it is `¡£`.
+        assert_eq!(repair("他们讨论了行省¡£1321年"), "他们讨论了行省。1321年");
+        // A Latin pair inside Latin text stays.
+        assert_eq!(repair("Señor Núñez"), "Señor Núñez");
     }
 
     #[test]
