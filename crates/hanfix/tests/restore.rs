@@ -110,6 +110,21 @@ fn corner_quotes_from_the_source_do_not_outvote_the_converter_signature() {
 }
 
 #[test]
+fn accented_latin_names_in_chinese_text_are_not_mojibake() {
+    let fixer = Fixer::new(Options {
+        punct: PunctMode::Keep,
+        ..Options::default()
+    });
+    for text in [
+        "我们在Café见面，歌手Beyoncé说他来自Zürich。",
+        "西班牙球员Núñez和Peña在马德里，São Paulo是巴西城市。",
+        "François Hollande访问北京，Müller先生和Žižek也来了。",
+    ] {
+        assert_eq!(fixer.fix(text), text);
+    }
+}
+
+#[test]
 fn genuine_traditional_text_stays_traditional() {
     let text = "颱風過後，許多果農的香蕉園受到嚴重損害，政府將提供緊急補助。";
     let report = Fixer::default().fix_report(text);
