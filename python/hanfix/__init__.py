@@ -48,8 +48,8 @@ class Cleaner(_RustCleaner):
 
     * ``script``: ``"auto"`` (back to Simplified only when the document shows converter
       evidence), ``"hans"``, ``"hant"`` or ``"keep"``.
-    * ``punct``: ``"auto"`` (ASCII ``,:;!?`` between Chinese characters become fullwidth) or
-      ``"keep"``.
+    * ``punct``: ``"auto"`` (ASCII ``,:;!?`` beside Chinese text become fullwidth, and brackets
+      too in a document whose punctuation was folded as a whole) or ``"keep"``.
     * ``mojibake``, ``byteshift``, ``pinyin``, ``html``: switch single repair stages off.
     * ``threads``: Rust threads used by :meth:`fix_batch` and :meth:`fix_arrow`.  The default of
       one suits engines that already run one worker per core (Spark, datatrove, multiprocessing);

@@ -70,7 +70,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_script)]
     pub script: ScriptMode,
 
-    /// Punctuation: `auto` (ASCII `,:;!?` between Chinese characters become fullwidth) or `keep`.
+    /// Punctuation: `auto` (ASCII `,:;!?` beside Chinese text become fullwidth, brackets too in a
+    /// document folded as a whole) or `keep`.
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_punct)]
     pub punct: PunctMode,
 

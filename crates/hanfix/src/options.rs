@@ -20,7 +20,8 @@ pub enum ScriptMode {
 /// Whether ASCII punctuation next to Chinese text becomes fullwidth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PunctMode {
-    /// `,:;!?` between Chinese characters become `，：；！？`.
+    /// `,:;!?` beside Chinese text become `，：；！？`; in a document whose punctuation was
+    /// folded as a whole, brackets around or after Chinese text become `（）` too.
     #[default]
     Auto,
     /// Punctuation is left as it is (repair stages still emit fullwidth forms they restore).
