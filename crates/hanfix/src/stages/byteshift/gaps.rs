@@ -6,7 +6,8 @@ use crate::model::Model;
 
 /// Expands `h` with a vanished user-defined pair before the damaged character whose bytes are
 /// `b1 b2`: the original held `(lead, p1)` and `(p2, b1)`. The first character is scored alone
-/// and only the best `keep` choices of `p1` are extended with every `p2`.
+/// and only the best `keep` choices of `p1` are extended with every `p2`. Returns the score of
+/// the best first character, if any was pursued.
 pub(super) fn expand_gap(
     h: &Hyp,
     lead: u8,
@@ -14,7 +15,7 @@ pub(super) fn expand_gap(
     keep: usize,
     model: &Model,
     next: &mut Vec<Hyp>,
-) {
+) -> Option<f32> {
     // A first character the model finds implausible here is not worth pairing with every second.
     // (Only where every lost byte is still tried, which is where the cost is.)
     let min = if keep == 1 {
@@ -23,6 +24,7 @@ pub(super) fn expand_gap(
         f32::NEG_INFINITY
     };
     let firsts = gap_firsts(h, lead, keep, min, model);
+    let best_first = firsts.first().map(|f| f.0);
     // Score every pair first; build hypotheses (which own a string) only for the best few.
     let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
     for (s1, p1, c1, id1) in firsts {
@@ -48,6 +50,7 @@ pub(super) fn expand_gap(
     }
     prune(&mut local, GAP_BEAM);
     next.extend(local);
+    best_first
 }
 
 /// Best first characters of a vanished pair after `h`: `(lead, p1)` for the lead bytes `p1` of

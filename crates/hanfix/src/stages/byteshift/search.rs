@@ -152,18 +152,6 @@ pub(super) fn repair_at(text: &str, q: usize) -> Option<Fix> {
         gaps: 0,
     };
     let leads: Vec<u8> = (0x81u8..=0xFE).collect();
-    // Two vanished pairs right at the start are looked for only after the lost bytes whose
-    // first character fits the context best (the search is too wide to try them all).
-    let mut gap2_leads: Vec<(f32, u8)> = leads
-        .iter()
-        .filter_map(|&x| {
-            let best = gap_firsts(&start, x, 1, FIRST_MIN, model).first()?.0;
-            Some((best, x))
-        })
-        .collect();
-    gap2_leads.sort_by(|a, b| b.0.total_cmp(&a.0));
-    gap2_leads.truncate(GAP2_LEADS);
-    let gap2_leads: Vec<u8> = gap2_leads.into_iter().map(|(_, x)| x).collect();
     for &x in &leads {
         live.push(Hyp {
             pending: Some(x),
@@ -247,6 +235,9 @@ pub(super) fn repair_at(text: &str, q: usize) -> Option<Fix> {
         }
     };
 
+    // Step-one candidates for two vanished pairs: (best first character, hypothesis, lost byte,
+    // bytes of the damaged character).
+    let mut start_gap2: Vec<(f32, Hyp, u8, (u8, u8))> = Vec::new();
     let mut steps = 0;
     while !live.is_empty() && steps < MAX_SPAN {
         steps += 1;
@@ -300,16 +291,26 @@ pub(super) fn repair_at(text: &str, q: usize) -> Option<Fix> {
                 if h.gaps < MAX_GAPS && plain_logp < GAP_TRIGGER && (steps == 1 || rank < GAP_FROM)
                 {
                     let keep = if steps == 1 { 1 } else { 10 };
-                    expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
-                    let gap2 = if steps == 1 {
-                        gap2_leads.contains(&lead)
-                    } else {
-                        rank < GAP2_FROM
-                    };
-                    if h.gaps + 1 < MAX_GAPS && gap2 {
-                        expand_gap2(&h, lead, (b1, b2), model, &mut next);
+                    let first = expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
+                    if h.gaps + 1 < MAX_GAPS {
+                        match (steps, first) {
+                            // Every lost byte is still tried: only those whose first character
+                            // after a vanished pair fits best get two (decided after the step).
+                            (1, Some(f)) => start_gap2.push((f, h.clone(), lead, (b1, b2))),
+                            (1, None) => {}
+                            _ if rank < GAP2_FROM => {
+                                expand_gap2(&h, lead, (b1, b2), model, &mut next)
+                            }
+                            _ => {}
+                        }
                     }
                 }
+            }
+        }
+        if !start_gap2.is_empty() {
+            start_gap2.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (_, h, lead, bytes) in start_gap2.drain(..).take(GAP2_LEADS) {
+                expand_gap2(&h, lead, bytes, model, &mut next);
             }
         }
         prune(&mut next, BEAM);
@@ -362,7 +363,7 @@ pub(super) fn expand_ascii(
     // A trail byte surfacing as ASCII ends the span, possibly right after a vanished pair.
     if gb::is_trail(b) && h.gaps < MAX_GAPS {
         let mut ended = Vec::new();
-        expand_gap(h, lead, (b, None), 4, model, &mut ended);
+        let _ = expand_gap(h, lead, (b, None), 4, model, &mut ended);
         for g in ended {
             finish(g);
         }
