@@ -18,6 +18,14 @@ pub(super) fn pua_pairs() -> &'static [(u8, Vec<u8>)] {
     })
 }
 
+/// The trail bytes that make `lead` a user-defined (vanishing) pair; empty for other leads.
+pub(super) fn pua_trails(lead: u8) -> &'static [u8] {
+    pua_pairs()
+        .iter()
+        .find(|(l, _)| *l == lead)
+        .map_or(&[], |(_, t)| t.as_slice())
+}
+
 /// A valid, non-private-use character for a byte pair.
 pub(super) fn pair(lead: u8, trail: u8) -> Option<char> {
     PairTable::global()
@@ -25,6 +33,7 @@ pub(super) fn pair(lead: u8, trail: u8) -> Option<char> {
         .filter(|&c| !gb::is_private_use(c))
 }
 
+/// The two GB18030 bytes of `c`, if it has two.
 pub(super) fn two_bytes(c: char) -> Option<(u8, u8)> {
     let b = gb::encode_char(c)?;
     match b.as_slice() {

@@ -25,26 +25,10 @@ pub(super) fn expand_gap(
     };
     let firsts = gap_firsts(h, lead, keep, min, model);
     let best_first = firsts.first().map(|f| f.0);
-    // Score every pair first; build hypotheses (which own a string) only for the best few.
-    let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
-    for (s1, p1, c1, id1) in firsts {
-        let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == p1) else {
-            continue;
-        };
-        for &p2 in trails {
-            let Some(c2) = pair(p2, b1) else { continue };
-            let id2 = model.id(c2);
-            let s = h.score + GAP_PRIOR + s1 + model.logp3_id(h.last, id1, id2);
-            scored.push((s, c1, id1, c2, id2));
-        }
-    }
-    if scored.len() > BEAM {
-        scored.select_nth_unstable_by(BEAM, |a, b| b.0.total_cmp(&a.0));
-        scored.truncate(BEAM);
-    }
+    let scored = score_gap(h, &firsts, &[b1], BEAM, model);
     let mut local: Vec<Hyp> = Vec::with_capacity(scored.len());
-    for (s, c1, id1, c2, id2) in scored {
-        let mut g = extend(h, &[(c1, id1), (c2, id2)], s, h.gaps + 1, b2);
+    for r in scored {
+        let mut g = extend(h, &[r.first, r.second], r.score, h.gaps + 1, b2);
         g.pos += 1;
         local.push(g);
     }
@@ -76,6 +60,47 @@ pub(super) fn gap_firsts(
     firsts
 }
 
+/// One reading of a vanished pair: the character before it, the character after it (whose second
+/// byte is `byte`), and the hypothesis score with both.
+pub(super) struct GapReading {
+    pub(super) score: f32,
+    pub(super) first: (char, u32),
+    pub(super) second: (char, u32),
+    pub(super) byte: u8,
+}
+
+/// Scores every reading of a vanished pair after `h`: each of `firsts` (`(lead, p1)`) followed by
+/// `(p2, x)` for every trail `p2` that makes `(p1, p2)` user-defined and every `x` in `seconds`.
+/// Returns the best `keep`.
+pub(super) fn score_gap(
+    h: &Hyp,
+    firsts: &[(f32, u8, char, u32)],
+    seconds: &[u8],
+    keep: usize,
+    model: &Model,
+) -> Vec<GapReading> {
+    let mut scored = Vec::new();
+    for &(s1, p1, c1, id1) in firsts {
+        for &p2 in pua_trails(p1) {
+            for &x in seconds {
+                let Some(c2) = pair(p2, x) else { continue };
+                let id2 = model.id(c2);
+                scored.push(GapReading {
+                    score: h.score + GAP_PRIOR + s1 + model.logp3_id(h.last, id1, id2),
+                    first: (c1, id1),
+                    second: (c2, id2),
+                    byte: x,
+                });
+            }
+        }
+    }
+    if scored.len() > keep {
+        scored.select_nth_unstable_by(keep, |a, b| b.score.total_cmp(&a.score));
+        scored.truncate(keep);
+    }
+    scored
+}
+
 /// Expands `h` with two vanished pairs in a row before the damaged character `b1 b2`: the
 /// original held `(lead, p1)`, `(p2, q1)` and `(q2, b1)`, where `(p1, p2)` and `(q1, q2)` fell
 /// into the user-defined areas. Searched greedily: the best first characters, then the best
@@ -89,36 +114,19 @@ pub(super) fn expand_gap2(
 ) {
     const FIRSTS: usize = 2;
     const MIDDLES: usize = 8;
-    let mut middles: Vec<(f32, char, u32, char, u32, u8)> = Vec::new();
-    for (s1, p1, c1, id1) in gap_firsts(h, lead, FIRSTS, FIRST_MIN, model) {
-        let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == p1) else {
-            continue;
-        };
-        for &p2 in trails {
-            for &(q1, _) in pua_pairs() {
-                let Some(c2) = pair(p2, q1) else { continue };
-                let id2 = model.id(c2);
-                let s = h.score + 2.0 * GAP_PRIOR + s1 + model.logp3_id(h.last, id1, id2);
-                middles.push((s, c1, id1, c2, id2, q1));
-            }
-        }
-    }
-    if middles.len() > MIDDLES {
-        middles.select_nth_unstable_by(MIDDLES, |a, b| b.0.total_cmp(&a.0));
-        middles.truncate(MIDDLES);
-    }
+    let firsts = gap_firsts(h, lead, FIRSTS, FIRST_MIN, model);
+    let second_leads: Vec<u8> = pua_pairs().iter().map(|&(q1, _)| q1).collect();
+    let middles = score_gap(h, &firsts, &second_leads, MIDDLES, model);
     let mut local = Vec::new();
-    for (s, c1, id1, c2, id2, q1) in middles {
-        let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == q1) else {
-            continue;
-        };
-        for &q2 in trails {
+    for m in middles {
+        // `m.byte` is the second character's trail, the first byte of the second vanished pair.
+        for &q2 in pua_trails(m.byte) {
             let Some(c3) = pair(q2, b1) else { continue };
             let id3 = model.id(c3);
-            let total = s + model.logp3_id(id1, id2, id3);
+            let total = m.score + GAP_PRIOR + model.logp3_id(m.first.1, m.second.1, id3);
             let mut g = extend(
                 h,
-                &[(c1, id1), (c2, id2), (c3, id3)],
+                &[m.first, m.second, (c3, id3)],
                 total,
                 h.gaps + 2,
                 Some(b2),

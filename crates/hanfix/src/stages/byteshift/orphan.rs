@@ -171,29 +171,14 @@ pub(super) fn expand_orphan(
 pub(super) fn orphan_after_gap(bare: &Hyp, lead: u8, model: &Model) -> Vec<(Hyp, [char; 2])> {
     const FIRSTS: usize = 1;
     const KEEP: usize = 16;
-    let mut scored: Vec<(f32, char, u32, char, u32)> = Vec::new();
-    for (s1, p1, c1, id1) in gap_firsts(bare, lead, FIRSTS, FIRST_MIN, model) {
-        let Some((_, trails)) = pua_pairs().iter().find(|(l, _)| *l == p1) else {
-            continue;
-        };
-        for &p2 in trails {
-            for x in 0x81u8..=0xFE {
-                let Some(c2) = pair(p2, x) else { continue };
-                let id2 = model.id(c2);
-                let s = bare.score + GAP_PRIOR + s1 + model.logp3_id(bare.last, id1, id2);
-                scored.push((s, c1, id1, c2, id2));
-            }
-        }
-    }
-    if scored.len() > KEEP {
-        scored.select_nth_unstable_by(KEEP, |a, b| b.0.total_cmp(&a.0));
-        scored.truncate(KEEP);
-    }
+    let firsts = gap_firsts(bare, lead, FIRSTS, FIRST_MIN, model);
+    let orphans: Vec<u8> = (0x81u8..=0xFE).collect();
+    let scored = score_gap(bare, &firsts, &orphans, KEEP, model);
     scored
         .into_iter()
-        .map(|(s, c1, id1, c2, id2)| {
-            let g = extend(bare, &[(c1, id1), (c2, id2)], s, bare.gaps + 1, None);
-            (g, [c1, c2])
+        .map(|r| {
+            let g = extend(bare, &[r.first, r.second], r.score, bare.gaps + 1, None);
+            (g, [r.first.0, r.second.0])
         })
         .collect()
 }
