@@ -32,6 +32,9 @@ pub(super) const FIRST_MIN: f32 = -4.5;
 pub(super) const GAP_FROM: usize = 6;
 /// ... and fewer for two vanished pairs in a row, or one before an orphan byte.
 pub(super) const GAP2_FROM: usize = 2;
+/// log10 by which a hypothesis may trail the literal reading and still look for two vanished
+/// pairs in a row (inside a real span the restored text soon reads far better than the garbage).
+pub(super) const GAP2_BEHIND: f32 = 4.0;
 /// Lost bytes tried with two vanished pairs right at the start of a span.
 pub(super) const GAP2_LEADS: usize = 8;
 /// log10 by which a hypothesis may trail the literal reading before it is abandoned.
@@ -298,7 +301,11 @@ pub(super) fn repair_at(text: &str, q: usize) -> Option<Fix> {
                             // after a vanished pair fits best get two (decided after the step).
                             (1, Some(f)) => start_gap2.push((f, h.clone(), lead, (b1, b2))),
                             (1, None) => {}
-                            _ if rank < GAP2_FROM => {
+                            // Later, the best hypotheses that are not explaining clean text as
+                            // damage (far behind the literal reading).
+                            _ if rank < GAP2_FROM
+                                && h.score - literal[h.pos.min(n)] > -GAP2_BEHIND =>
+                            {
                                 expand_gap2(&h, lead, (b1, b2), model, &mut next)
                             }
                             _ => {}
