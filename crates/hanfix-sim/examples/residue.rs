@@ -2,6 +2,9 @@
 //! text and the damaged text around each difference.
 //!
 //! `cargo run --release -p hanfix-sim --example residue -- FAMILY FILE.jsonl [MAX_DOCS] [SEED]`
+use std::path::Path;
+
+use hanfix_sim::eval::load_jsonl;
 use hanfix_sim::metrics::lcs_alignment;
 use hanfix_sim::Pipeline;
 
@@ -57,13 +60,13 @@ fn main() {
     }
     let max: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50);
     let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let docs: Vec<String> = std::fs::read_to_string(&args[1])
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
-        .take(max)
-        .collect();
+    let docs: Vec<String> = match load_jsonl(Path::new(&args[1]), Some(max)) {
+        Ok(docs) => docs.into_iter().map(|d| d.text).collect(),
+        Err(e) => {
+            eprintln!("{}: {e}", args[1]);
+            std::process::exit(2);
+        }
+    };
     let fixer = hanfix::Fixer::default();
     for (i, clean) in docs.iter().enumerate() {
         let p = match Pipeline::parse(&args[0], seed.wrapping_add(i as u64 * 0x9E37_79B9)) {
@@ -82,7 +85,7 @@ fn main() {
         );
         let dal = lcs_alignment(&d, &c);
         for ((c0, c1), (f0, f1)) in hunks(&c, &f) {
-            let (d0, d1) = hunk_in_damaged(&dal, &c, c0, c1);
+            let (d0, d1) = hunk_in_damaged(&dal, c0, c1);
             println!(
                 "#{i}  {}  ->  {}   dmg {}",
                 window(&c, c0, c1),
@@ -94,7 +97,7 @@ fn main() {
 }
 
 /// The damaged characters between the nearest damaged characters aligned outside `c0..c1`.
-fn hunk_in_damaged(dal: &[Option<usize>], _c: &[char], c0: usize, c1: usize) -> (usize, usize) {
+fn hunk_in_damaged(dal: &[Option<usize>], c0: usize, c1: usize) -> (usize, usize) {
     let left = dal
         .iter()
         .rposition(|m| m.is_some_and(|x| x < c0))

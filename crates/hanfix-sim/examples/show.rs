@@ -3,6 +3,9 @@
 //! `cargo run --release -p hanfix-sim --example show -- gbshift+fold [SEED] [MAX] [FILE.jsonl]`
 use std::time::Instant;
 
+use std::path::Path;
+
+use hanfix_sim::eval::load_jsonl;
 use hanfix_sim::{corpus, Pipeline};
 
 fn main() {
@@ -15,12 +18,13 @@ fn main() {
     let fixer = hanfix::Fixer::default();
     let mut shown = 0;
     let docs: Vec<String> = match args.get(3) {
-        Some(path) => std::fs::read_to_string(path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
-            .collect(),
+        Some(path) => match load_jsonl(Path::new(path), None) {
+            Ok(docs) => docs.into_iter().map(|d| d.text).collect(),
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                std::process::exit(2);
+            }
+        },
         None => corpus::builtin().into_iter().map(|(t, _)| t).collect(),
     };
     for (i, clean) in docs.into_iter().enumerate() {
