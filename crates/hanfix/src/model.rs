@@ -402,6 +402,20 @@ impl Model {
         self.score_ids(BOS_ID, self.id(prev), text)
     }
 
+    /// log10 P(fullwidth | ASCII) of a fullwidth Latin letter or digit, 0 for any other
+    /// character. The model shares one id between the two widths, so a candidate reading would
+    /// otherwise get `Ａ` or `０` as cheaply as `A` or `0`. Rates from the Simplified training
+    /// split: 3 fullwidth of 21,768 letters, 153 fullwidth of 82,280 digits.
+    pub fn width_cost(c: char) -> f32 {
+        const FULLWIDTH_LETTER: f32 = -3.9;
+        const FULLWIDTH_DIGIT: f32 = -2.7;
+        match c {
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => FULLWIDTH_LETTER,
+            '０'..='９' => FULLWIDTH_DIGIT,
+            _ => 0.0,
+        }
+    }
+
     /// Total log10 probability of `text` given the two characters before it (`prev2`, then
     /// `prev`), under the trigram model. Pass `'\n'` for a missing context character.
     pub fn score2(&self, prev2: char, prev: char, text: &str) -> f32 {

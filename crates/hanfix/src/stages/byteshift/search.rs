@@ -43,12 +43,6 @@ pub(super) const ABANDON: f32 = 12.0;
 pub(super) const MAX_GAPS: u8 = 24;
 /// log10 margin by which the repair must beat the damaged reading.
 pub(super) const MIN_GAIN: f32 = 4.0;
-/// log10 P(fullwidth | ASCII) for Latin letters in Chinese text (3 fullwidth of 21,768 in the
-/// Simplified training split). The model shares one id between the two widths; a realigned
-/// reading must not buy a cheap `Ｉ` where `，由` was.
-pub(super) const FULLWIDTH_LETTER: f32 = -3.9;
-/// The same for digits (153 fullwidth of 82,280).
-pub(super) const FULLWIDTH_DIGIT: f32 = -2.7;
 
 pub(super) struct Fix {
     pub(super) end: usize,
@@ -111,11 +105,8 @@ pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
         '」' => h.quotes.1 -= 1,
         _ => {}
     }
-    match c {
-        'Ａ'..='Ｚ' | 'ａ'..='ｚ' => h.score += FULLWIDTH_LETTER,
-        '０'..='９' => h.score += FULLWIDTH_DIGIT,
-        _ => {}
-    }
+    // A realigned reading must not buy a cheap `Ｉ` where `，由` was.
+    h.score += Model::width_cost(c);
     h.last2 = h.last;
     h.last = id;
     h.out.push(c);
