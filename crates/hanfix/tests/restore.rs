@@ -110,6 +110,16 @@ fn corner_quotes_from_the_source_do_not_outvote_the_converter_signature() {
 }
 
 #[test]
+fn characters_a_converter_leaves_alone_reveal_converted_text() {
+    // `于`, `并`, `采` have Traditional forms of their own (`於`, `並`, `採`) that genuine
+    // Traditional text writes; a character-level converter leaves them as they are.
+    let out = fix("該項目位于市中心，采用了新的設計方案，預計明年完工。");
+    assert_eq!(out, "该项目位于市中心，采用了新的设计方案，预计明年完工。");
+    let text = "該項目位於市中心，採用了新的設計方案，預計明年完工。";
+    assert_eq!(fix(text), text);
+}
+
+#[test]
 fn accented_latin_names_in_chinese_text_are_not_mojibake() {
     let fixer = Fixer::new(Options {
         punct: PunctMode::Keep,
