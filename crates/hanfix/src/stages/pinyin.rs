@@ -39,10 +39,19 @@ impl Stage for Pinyin {
         if !(glued >= 2 || (evidence && found.len() > quoted)) {
             return;
         }
+        // A space between an annotation and the next Han character is part of the injection only
+        // where most annotations carry one; otherwise it is the author's (`第五条 违反`).
+        let spaced = found.iter().filter(|a| a.space).count();
+        let spaces_injected = spaced * 2 > found.iter().filter(|a| a.glued).count();
         for a in &found {
+            let end = if a.space && !spaces_injected {
+                a.end - 1
+            } else {
+                a.end
+            };
             out.push(Replacement::new(
                 a.start,
-                a.end,
+                end,
                 "",
                 0.99,
                 "dictionary reading injected after a character",
@@ -59,7 +68,10 @@ pub struct Annotation {
     pub start: usize,
     /// Byte offset after the last `)` (and a trailing space, if any).
     pub end: usize,
-    /// Whether a Han character follows, i.e. the annotation sits inside a word.
+    /// Whether `end` includes a space between the last `)` and a Han character.
+    pub space: bool,
+    /// Whether a Han character follows (after that space, if any), i.e. the annotation sits
+    /// inside a word.
     pub glued: bool,
     /// Whether the annotated character stands in quotes, as a gloss in teaching text does.
     pub quoted: bool,
@@ -94,7 +106,8 @@ pub fn find_annotations(text: &str) -> Vec<Annotation> {
         // A stray space after the group belongs to the annotation when Han text follows.
         let next = text[end..].chars().next();
         let next_is_han = |c: Option<char>| c.is_some_and(|c| tables::class(c) & class::HAN != 0);
-        if next == Some(' ') && next_is_han(text[end + 1..].chars().next()) {
+        let space = next == Some(' ') && next_is_han(text[end + 1..].chars().next());
+        if space {
             end += 1;
         }
         let glued = next_is_han(text[end..].chars().next());
@@ -105,6 +118,7 @@ pub fn find_annotations(text: &str) -> Vec<Annotation> {
         found.push(Annotation {
             start: open,
             end,
+            space,
             glued,
             quoted,
         });
@@ -144,7 +158,8 @@ pub fn is_reading(c: char, syl: &str) -> bool {
     let syl = normalize(syl);
     let style = if syl.ends_with(|d: char| d.is_ascii_digit()) {
         Style::Num
-    } else if !syl.is_ascii() {
+    } else if syl.contains(|c: char| !c.is_ascii() && c != 'ü') {
+        // Tone marks (a bare `ü` is toneless: `lü`).
         Style::Tone
     } else {
         Style::Plain
@@ -201,6 +216,11 @@ mod tests {
         assert!(is_reading('的', "dì"));
         assert!(is_reading('女', "nv3"));
         assert!(is_reading('女', "nǚ"));
+        // Toneless `ü`, spelt either way.
+        assert!(is_reading('女', "nü"));
+        assert!(is_reading('律', "lü"));
+        assert!(is_reading('略', "lüe"));
+        assert!(is_reading('绿', "lv"));
         assert!(!is_reading('學', "xíng"));
         assert!(!is_reading('學', "hello"));
     }
@@ -219,5 +239,24 @@ mod tests {
     fn a_gloss_that_is_not_a_reading_is_not_found() {
         assert!(find_annotations("蘋果(apple)很好吃").is_empty());
         assert!(find_annotations("价格(2020)上涨").is_empty());
+    }
+
+    fn fix(text: &str) -> String {
+        crate::text::apply_with(text, |t, out| {
+            let opts = crate::Options::default();
+            let mut doc = Doc::new(&opts, crate::scan::Flags::default(), t);
+            Pinyin.run(t, &mut doc, out);
+        })
+    }
+
+    #[test]
+    fn a_space_after_annotations_is_removed_only_where_most_carry_one() {
+        // The author's space after an article number stays.
+        assert_eq!(
+            fix("第五条(tiao)(tiao) 违反(fan)本(ben)条例(li)的(de)规定"),
+            "第五条 违反本条例的规定"
+        );
+        // Injected with a space throughout: the spaces go too.
+        assert_eq!(fix("违(wei) 反(fan) 本条(tiao) 例"), "违反本条例");
     }
 }
