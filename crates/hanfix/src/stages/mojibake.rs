@@ -217,11 +217,13 @@ fn run_end(text: &str, i: usize) -> usize {
     const PUNCT: &str = "。，、“”：；！？《》（）";
     let mut end = i;
     let mut prev_latin = false;
+    let mut prev_lost = false;
     for (j, c) in text[i..].char_indices() {
         // U+0080–U+00FF are all bytes of Latin-1/CP1252 mojibake, spaces (NEL, NBSP) included.
         let latin = tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c);
-        // GBK trail bytes 0x40–0x7E read as Latin-1 surface as ASCII right after a Latin char.
-        let trail = prev_latin && ('\u{40}'..='\u{7E}').contains(&c);
+        // GBK trail bytes 0x40–0x7E read as Latin-1 surface as ASCII right after a Latin char,
+        // and right after the U+FFFD of a pair Big5 does not assign.
+        let trail = (prev_latin || prev_lost) && ('\u{40}'..='\u{7E}').contains(&c);
         if (c.is_ascii() && !trail) || (c.is_whitespace() && !latin) {
             break;
         }
@@ -236,6 +238,7 @@ fn run_end(text: &str, i: usize) -> usize {
             break;
         }
         prev_latin = latin || cp1252_special(c);
+        prev_lost = c == '\u{FFFD}';
     }
     // Always make progress.
     if end == i {
@@ -247,6 +250,9 @@ fn run_end(text: &str, i: usize) -> usize {
 #[derive(Clone, Copy)]
 enum Codec {
     Latin1,
+    /// What a Big5 decoder read, the HKSCS extension included: GBK bytes with leads 0x81-0xA0
+    /// decode to HKSCS characters, which a WHATWG Big5 encoder does not write back.
+    Big5,
     /// What a GBK decoder read: GB18030, except that it reads byte 0x80 as `€` (which a GB18030
     /// encoder would write as A2 E3).
     Gbk,
@@ -267,12 +273,54 @@ impl Codec {
                 }
                 Some(out)
             }
+            Codec::Big5 => {
+                let mut out = Vec::with_capacity(s.len());
+                for c in s.chars() {
+                    if c.is_ascii() {
+                        out.push(c as u8);
+                    } else {
+                        out.extend_from_slice(big5_reverse().get(&c)?);
+                    }
+                }
+                Some(out)
+            }
             Codec::Enc(enc) => {
                 let (bytes, _, unmappable) = enc.encode(s);
                 (!unmappable).then(|| bytes.into_owned())
             }
         }
     }
+}
+
+/// The bytes of every character a Big5 decoder produces from one byte pair. Where two pairs
+/// decode to the same character, the standard Big5 pair (lead 0xA1 and up) is kept.
+fn big5_reverse() -> &'static std::collections::HashMap<char, [u8; 2]> {
+    static T: std::sync::OnceLock<std::collections::HashMap<char, [u8; 2]>> =
+        std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for lead in 0x81u8..=0xFE {
+            for trail in (0x40u8..=0x7E).chain(0xA1..=0xFE) {
+                let pair = [lead, trail];
+                let (text, had_errors) = BIG5.decode_without_bom_handling(&pair);
+                let mut chars = text.chars();
+                let (Some(c), None) = (chars.next(), chars.next()) else {
+                    continue;
+                };
+                if had_errors || c == '\u{FFFD}' {
+                    continue;
+                }
+                map.entry(c)
+                    .and_modify(|e: &mut [u8; 2]| {
+                        if e[0] < 0xA1 && lead >= 0xA1 {
+                            *e = [lead, trail];
+                        }
+                    })
+                    .or_insert([lead, trail]);
+            }
+        }
+        map
+    })
 }
 
 /// (read as, written as, reason)
@@ -294,7 +342,7 @@ fn codecs(kind: u8) -> (Codec, &'static Encoding) {
         3 => (Codec::Enc(WINDOWS_1252), UTF_8),
         4 => (Codec::Latin1, UTF_8),
         5 => (Codec::Gbk, BIG5),
-        _ => (Codec::Enc(BIG5), GB18030),
+        _ => (Codec::Big5, GB18030),
     }
 }
 
@@ -344,7 +392,15 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
         let cut = (kind == 0)
             .then(|| restore_cuts(run, model, [prev2, prev], next))
             .flatten();
-        let plain = round_trip(run, kind).filter(|p| cut.as_ref() != Some(p));
+        let plain = round_trip(run, kind)
+            .filter(|p| cut.as_ref() != Some(p))
+            .map(|p| {
+                if kind == 6 {
+                    fill_lost(&p, model, prev, next)
+                } else {
+                    p
+                }
+            });
 
         for candidate in [cut.clone(), plain].into_iter().flatten() {
             // Twice-damaged text: try the same round trip again.
@@ -487,6 +543,108 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
     (out.chars().count() >= 1).then_some(out)
 }
 
+/// GBK characters whose two bytes a Big5 decoder rejects as a pair (a trail byte 0x80-0xA0, or
+/// a pair Big5 leaves unassigned), with their model ids: what a U+FFFD in GBK text read as Big5
+/// may stand for.
+fn big5_rejected() -> &'static [(char, u32)] {
+    static T: std::sync::OnceLock<Vec<(char, u32)>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let model = Model::get();
+        let table = crate::gb::PairTable::global();
+        let mut v = Vec::new();
+        for lead in 0x81u8..=0xFE {
+            for trail in 0x80u8..=0xFE {
+                let Some(c) = table.get(lead, trail) else {
+                    continue;
+                };
+                let id = model.id(c);
+                if id == 0 || crate::gb::is_private_use(c) {
+                    continue;
+                }
+                let pair = [lead, trail];
+                if BIG5.decode_without_bom_handling(&pair).0 == "\u{FFFD}" {
+                    v.push((c, id));
+                }
+            }
+        }
+        v
+    })
+}
+
+/// Replaces each U+FFFD of a GBK-read-as-Big5 candidate (a lost GBK character) with the
+/// character of [`big5_rejected`] the model prefers between its neighbours. A U+FFFD followed by
+/// an ASCII character 0x40-0x7E may also be a lost lead byte whose trail surfaced as that
+/// character (a pair Big5 leaves unassigned): the model decides between the two readings.
+fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
+    if !candidate.contains('\u{FFFD}') {
+        return candidate.to_owned();
+    }
+    let table = crate::gb::PairTable::global();
+    let mut chars: Vec<char> = candidate.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '\u{FFFD}' {
+            i += 1;
+            continue;
+        }
+        let get = |chars: &[char], j: isize| -> char {
+            if j == -1 {
+                prev
+            } else if j < -1 {
+                '\n'
+            } else {
+                chars.get(j as usize).copied().unwrap_or(next)
+            }
+        };
+        let ii = i as isize;
+        let ids = |js: [isize; 4], chars: &[char]| js.map(|j| model.id(get(chars, j)));
+        let score = |ctx: [u32; 4], id: u32| {
+            model.logp3_id(ctx[0], ctx[1], id)
+                + model.logp3_id(ctx[1], id, ctx[2])
+                + model.logp3_id(id, ctx[2], ctx[3])
+        };
+        // A whole character lost.
+        let ctx = ids([ii - 2, ii - 1, ii + 1, ii + 2], &chars);
+        let mut best: Option<(f32, char, bool)> = None;
+        for &(c, id) in big5_rejected() {
+            let s = score(ctx, id);
+            if best.is_none_or(|(b, _, _)| s > b) {
+                best = Some((s, c, false));
+            }
+        }
+        // A lead byte lost, its trail surfacing as ASCII.
+        let trail = chars
+            .get(i + 1)
+            .copied()
+            .filter(|c| ('\u{40}'..='\u{7E}').contains(c));
+        if let Some(t) = trail {
+            let ctx = ids([ii - 2, ii - 1, ii + 2, ii + 3], &chars);
+            for lead in 0x81u8..=0xFE {
+                let pair = [lead, t as u8];
+                let Some(c) = table.get(lead, t as u8) else {
+                    continue;
+                };
+                let id = model.id(c);
+                if id == 0 || BIG5.decode_without_bom_handling(&pair).0 != format!("\u{FFFD}{t}") {
+                    continue;
+                }
+                let s = score(ctx, id);
+                if best.is_none_or(|(b, _, _)| s > b) {
+                    best = Some((s, c, true));
+                }
+            }
+        }
+        if let Some((_, c, absorbs)) = best {
+            chars[i] = c;
+            if absorbs {
+                chars.remove(i + 1);
+            }
+        }
+        i += 1;
+    }
+    chars.into_iter().collect()
+}
+
 /// The first character of UTF-8 `bytes`, if they start with a complete one.
 fn first_char(bytes: &[u8]) -> Option<char> {
     let len = match *bytes.first()? {
@@ -526,6 +684,21 @@ fn score_of(model: &Model, prev: char, s: &str, next: char) -> f32 {
 /// Re-encodes `run` with the charset it was wrongly read as and decodes the bytes as written.
 /// Incomplete sequences at the ends are dropped; any invalid byte inside rejects the candidate.
 fn round_trip(run: &str, kind: u8) -> Option<String> {
+    // GBK read as Big5: a GBK character whose trail byte Big5 does not accept (0x80-0xA0) was
+    // read as one U+FFFD, both bytes consumed, so the characters around it stay aligned. Each
+    // piece between them round-trips alone; the U+FFFD stay for `fill_lost` to guess.
+    if kind == 6 && run.contains('\u{FFFD}') && !run.ends_with('\u{FFFD}') {
+        let mut out = String::with_capacity(run.len());
+        for (i, piece) in run.split('\u{FFFD}').enumerate() {
+            if i > 0 {
+                out.push('\u{FFFD}');
+            }
+            if !piece.is_empty() {
+                out.push_str(&round_trip(piece, kind)?);
+            }
+        }
+        return Some(out);
+    }
     // A decoder writes U+FFFD for a lead byte cut off at the end of a span: that byte is lost,
     // the rest of the run still round-trips.
     let body = run.trim_end_matches('\u{FFFD}');
@@ -620,5 +793,27 @@ mod tests {
         let (damaged, _, _) = GB18030.decode(clean.as_bytes());
         assert!(damaged.matches('\u{FFFD}').count() >= 2, "{damaged}");
         assert_eq!(repair(&damaged), clean);
+    }
+
+    #[test]
+    fn gbk_read_as_big5_round_trips_through_hkscs_and_lost_pairs() {
+        // `島` is 8D 75 in GBK: Big5 reads the HKSCS character `憷`, which a WHATWG Big5
+        // encoder does not write back.
+        let (bytes, _, _) = GB18030.encode("島，再");
+        let (damaged, _, _) = BIG5.decode(&bytes);
+        assert!(damaged.contains('憷'), "{damaged}");
+        assert_eq!(
+            repair(&format!("南為巴布煙群{damaged}往南則為呂宋")),
+            "南為巴布煙群島，再往南則為呂宋"
+        );
+        // A pair Big5 rejects reads as one U+FFFD; the pieces around it still round-trip.
+        let (bytes, _, _) = GB18030.encode("巴丹群島以南為巴士海峽");
+        let (damaged, _, _) = BIG5.decode(&bytes);
+        assert!(damaged.contains('\u{FFFD}'), "{damaged}");
+        let fixed = repair(&format!("臺灣南方，{damaged}。"));
+        assert!(
+            fixed.starts_with("臺灣南方，巴丹") && fixed.ends_with("以南為巴士海峽。"),
+            "{fixed}"
+        );
     }
 }
