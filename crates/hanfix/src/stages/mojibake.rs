@@ -54,6 +54,16 @@ impl Stage for Mojibake {
     }
 }
 
+/// A private-use character: Big5 bytes read as GBK decode to GBK's user-defined areas.
+fn private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+/// A character that marks codec debris: rare, U+FFFD, or private-use.
+fn debris_char(c: char) -> bool {
+    c == '\u{FFFD}' || private_use(c) || tables::class(c) & class::RARE != 0
+}
+
 /// How far a window may reach past the first or last suspicious character of a cluster.
 const REACH: usize = 6;
 
@@ -82,10 +92,7 @@ fn repair_segments(text: &str, start: usize, end: usize) -> Vec<Replacement> {
     // read as GBK, 0.13 % of the clean ones. The windows still run, and the reading the model
     // prefers wins: text damaged twice may round-trip whole only once.
     let latin = chars.iter().filter(|&&(_, c)| latin_like(c)).count();
-    let rare = chars
-        .iter()
-        .filter(|&&(_, c)| c == '\u{FFFD}' || tables::class(c) & class::RARE != 0)
-        .count();
+    let rare = chars.iter().filter(|&&(_, c)| debris_char(c)).count();
     let whole = (chars.len() > 1 && latin * 4 < chars.len() && rare * 4 >= chars.len())
         .then(|| repair_run(text, start, &text[start..end]))
         .flatten();
@@ -163,7 +170,7 @@ fn repair_windows(text: &str, end: usize, chars: &[(usize, char)]) -> Vec<Replac
             k = e;
             continue;
         }
-        let suspect = |c: char| tables::class(c) & class::RARE != 0 || c == '\u{FFFD}';
+        let suspect = debris_char;
         if !suspect(c) {
             k += 1;
             continue;
@@ -353,7 +360,7 @@ fn suspicious(run: &str) -> bool {
     for c in run.chars() {
         n += 1;
         let k = tables::class(c);
-        rare += (k & class::RARE != 0) as usize;
+        rare += (k & class::RARE != 0 || private_use(c)) as usize;
         latin += (k & class::LATIN != 0) as usize;
     }
     let cut = run.contains('\u{FFFD}');
@@ -392,15 +399,7 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
         let cut = (kind == 0)
             .then(|| restore_cuts(run, model, [prev2, prev], next))
             .flatten();
-        let plain = round_trip(run, kind)
-            .filter(|p| cut.as_ref() != Some(p))
-            .map(|p| {
-                if kind == 6 {
-                    fill_lost(&p, model, prev, next)
-                } else {
-                    p
-                }
-            });
+        let plain = round_trip(run, kind).filter(|p| cut.as_ref() != Some(p));
 
         for candidate in [cut.clone(), plain].into_iter().flatten() {
             // Twice-damaged text: try the same round trip again.
@@ -413,9 +412,17 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
                 }
                 _ => candidate,
             };
+            // The lost characters of a Big5 reading are guessed only once it is accepted: its
+            // score keeps them unknown, as the damaged run's does, so that the guesses cannot
+            // outweigh what the round trip explains.
             let s = score_of(model, prev, &candidate, next);
             if best.as_ref().is_none_or(|b| s > b.0) {
                 restored_cut = cut.as_ref() == Some(&candidate);
+                let candidate = if kind == 6 {
+                    fill_lost(&candidate, model, prev, next)
+                } else {
+                    candidate
+                };
                 best = Some((s, candidate, reason));
             }
         }
