@@ -823,4 +823,16 @@ mod tests {
             "{fixed}"
         );
     }
+
+    #[test]
+    fn big5_read_as_gbk_with_private_use_characters_is_repaired() {
+        // `，` is A1 41 in Big5: GBK puts that pair in its user-defined area.
+        let (bytes, _, _) = BIG5.encode("，加拿大軍隊基地");
+        let (damaged, _, _) = GB18030.decode(&bytes);
+        assert!(damaged.chars().any(private_use), "{damaged}");
+        assert_eq!(
+            repair(&format!("在1990年代{damaged}希洛分基地")),
+            "在1990年代，加拿大軍隊基地希洛分基地"
+        );
+    }
 }
