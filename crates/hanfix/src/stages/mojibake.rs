@@ -193,29 +193,98 @@ fn repair_windows(text: &str, end: usize, chars: &[(usize, char)]) -> Vec<Replac
             k += 1;
             continue;
         }
-        let mut best: Option<(f32, usize, Replacement)> = None;
-        for a in lo..=k {
-            for b in (last + 1)..=hi {
-                if let Some((gain, rep)) = repair_run(text, offset(a), &text[offset(a)..offset(b)])
-                {
-                    if best.as_ref().is_none_or(|(g, _, _)| gain > *g) {
-                        best = Some((gain, b, rep));
-                    }
+        let floor = reps.last().map_or(0, |r: &Replacement| r.end);
+        let whole = best_window(text, chars, end, lo, k, last + 1, hi, floor);
+        // Two damaged spans a clean character or two apart form one cluster, which no single
+        // window can round-trip: each stretch of suspects is then also tried on its own, left to
+        // right, and the model's total gain decides.
+        let stretches = stretches(chars, k, last, suspect);
+        let mut split: Vec<(f32, usize, Replacement)> = Vec::new();
+        if stretches.len() > 1 {
+            let mut from = lo;
+            for (i, &(a, z)) in stretches.iter().enumerate() {
+                let a_lo = a.saturating_sub(REACH).max(from);
+                let z_hi = stretches
+                    .get(i + 1)
+                    .map_or(hi, |&(next_a, _)| next_a)
+                    .min(z + 1 + REACH);
+                if let Some(w) = best_window(text, chars, end, a_lo, a, z + 1, z_hi, floor) {
+                    from = w.1;
+                    split.push(w);
                 }
             }
         }
-        match best {
-            Some((_, b, rep)) => {
-                // Windows overlap only within one cluster; drop what an earlier repair covers.
-                if reps.last().is_none_or(|r: &Replacement| r.end <= rep.start) {
-                    reps.push(rep);
-                }
-                k = b;
+        let split_gain: f32 = split.iter().map(|w| w.0).sum();
+        let chosen: Vec<(f32, usize, Replacement)> = match whole {
+            Some(w) if w.0 >= split_gain => vec![w],
+            _ => split,
+        };
+        if chosen.is_empty() {
+            k = last + 1;
+            continue;
+        }
+        for (_, b, rep) in chosen {
+            // Windows overlap only within one cluster; drop what an earlier repair covers.
+            if reps.last().is_none_or(|r: &Replacement| r.end <= rep.start) {
+                reps.push(rep);
             }
-            None => k = last + 1,
+            k = b;
         }
     }
     reps
+}
+
+/// Maximal stretches `(first, last)` of characters in `k..=last` for which `suspect` holds.
+fn stretches(
+    chars: &[(usize, char)],
+    k: usize,
+    last: usize,
+    suspect: fn(char) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, &(_, c)) in chars.iter().enumerate().take(last + 1).skip(k) {
+        if !suspect(c) {
+            continue;
+        }
+        match out.last_mut() {
+            Some((_, z)) if *z + 1 == i => *z = i,
+            _ => out.push((i, i)),
+        }
+    }
+    out
+}
+
+/// The best repair among the windows `chars[a..b]` with `a` in `a_lo..=a_hi` and `b` in
+/// `b_lo..=b_hi`, none starting before byte `floor`: (gain, b, replacement).
+#[allow(clippy::too_many_arguments)]
+fn best_window(
+    text: &str,
+    chars: &[(usize, char)],
+    end: usize,
+    a_lo: usize,
+    a_hi: usize,
+    b_lo: usize,
+    b_hi: usize,
+    floor: usize,
+) -> Option<(f32, usize, Replacement)> {
+    let offset = |k: usize| chars.get(k).map_or(end, |&(o, _)| o);
+    let mut best: Option<(f32, usize, Replacement)> = None;
+    for a in a_lo..=a_hi {
+        if offset(a) < floor {
+            continue;
+        }
+        for b in b_lo..=b_hi {
+            if b <= a {
+                continue;
+            }
+            if let Some((gain, rep)) = repair_run(text, offset(a), &text[offset(a)..offset(b)]) {
+                if best.as_ref().is_none_or(|(g, _, _)| gain > *g) {
+                    best = Some((gain, b, rep));
+                }
+            }
+        }
+    }
+    best
 }
 
 /// The end of the run of non-ASCII characters (with inner ASCII letters/digits of Latin mojibake)
@@ -834,5 +903,16 @@ mod tests {
             repair(&format!("在1990年代{damaged}希洛分基地")),
             "在1990年代，加拿大軍隊基地希洛分基地"
         );
+    }
+
+    #[test]
+    fn two_damaged_spans_one_clean_character_apart_are_repaired_each() {
+        let gbk = |s: &str| GB18030.decode(s.as_bytes()).0.into_owned();
+        let damaged = format!(
+            "由市、县（市、{}责{}期改正",
+            gbk("区）民政部门"),
+            gbk("令限")
+        );
+        assert_eq!(repair(&damaged), "由市、县（市、区）民政部门责令限期改正");
     }
 }
