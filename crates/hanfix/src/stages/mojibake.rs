@@ -471,8 +471,13 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
         let plain = round_trip(run, kind).filter(|p| cut.as_ref() != Some(p));
 
         for candidate in [cut.clone(), plain].into_iter().flatten() {
-            // Twice-damaged text: try the same round trip again.
-            let candidate = match round_trip(&candidate, kind) {
+            // Twice-damaged text: try the same round trip again (a character cut in the first
+            // reading is restored in the second).
+            let again = (kind == 0)
+                .then(|| restore_cuts(&candidate, model, [prev2, prev], next))
+                .flatten()
+                .or_else(|| round_trip(&candidate, kind));
+            let candidate = match again {
                 Some(twice)
                     if score_of(model, prev, &twice, next)
                         > score_of(model, prev, &candidate, next) + 2.0 =>
