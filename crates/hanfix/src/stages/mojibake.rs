@@ -37,6 +37,8 @@ impl Stage for Mojibake {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         let mut i = 0;
         let bytes = text.as_bytes();
+        let mut reps = Vec::new();
+        let mut untouched = Vec::new();
         while i < text.len() {
             if bytes[i].is_ascii() {
                 i += 1;
@@ -44,15 +46,30 @@ impl Stage for Mojibake {
             }
             let end = run_end(text, i);
             if suspicious(&text[i..end]) {
-                for rep in repair_segments(text, i, end) {
-                    doc.mojibake_repaired += 1;
-                    out.push(rep);
+                let before = reps.len();
+                reps.extend(repair_segments(text, i, end, false));
+                if reps.len() == before {
+                    untouched.push((i, end));
                 }
             }
             i = end;
         }
+        // A page read with the wrong codec as a whole: once it has shown the damage a few times,
+        // a run that decodes to a single character (`ç¬¬` between a line break and a digit is
+        // `第`) is evidence enough.
+        if reps.len() >= RELAX_AFTER && !untouched.is_empty() {
+            for (i, end) in untouched {
+                reps.extend(repair_segments(text, i, end, true));
+            }
+            reps.sort_by_key(|r: &Replacement| r.start);
+        }
+        doc.mojibake_repaired += reps.len();
+        out.extend(reps);
     }
 }
+
+/// Repairs a document needs before a run that decodes to a single character is accepted alone.
+const RELAX_AFTER: usize = 3;
 
 /// A private-use character: Big5 bytes read as GBK decode to GBK's user-defined areas.
 fn private_use(c: char) -> bool {
@@ -80,7 +97,7 @@ fn latin_like(c: char) -> bool {
 /// is often confined to a span glued to clean characters. Latin-looking stretches are natural
 /// segments; for Han-looking mojibake, clusters of rare characters are found and every window
 /// reaching up to [`REACH`] characters past a cluster is tried, keeping the best repair.
-fn repair_segments(text: &str, start: usize, end: usize) -> Vec<Replacement> {
+fn repair_segments(text: &str, start: usize, end: usize, relaxed: bool) -> Vec<Replacement> {
     let chars: Vec<(usize, char)> = text[start..end]
         .char_indices()
         .map(|(j, c)| (start + j, c))
@@ -94,9 +111,9 @@ fn repair_segments(text: &str, start: usize, end: usize) -> Vec<Replacement> {
     let latin = chars.iter().filter(|&&(_, c)| latin_like(c)).count();
     let rare = chars.iter().filter(|&&(_, c)| debris_char(c)).count();
     let whole = (chars.len() > 1 && latin * 4 < chars.len() && rare * 4 >= chars.len())
-        .then(|| repair_run(text, start, &text[start..end]))
+        .then(|| repair_run(text, start, &text[start..end], relaxed))
         .flatten();
-    let windows = repair_windows(text, end, &chars);
+    let windows = repair_windows(text, end, &chars, relaxed);
     match whole {
         Some((_, rep)) if windows.is_empty() || prefers_whole(text, start, end, &rep, &windows) => {
             vec![rep]
@@ -129,7 +146,12 @@ fn prefers_whole(
 }
 
 /// The window search of [`repair_segments`] over the characters `chars` of a run ending at `end`.
-fn repair_windows(text: &str, end: usize, chars: &[(usize, char)]) -> Vec<Replacement> {
+fn repair_windows(
+    text: &str,
+    end: usize,
+    chars: &[(usize, char)],
+    relaxed: bool,
+) -> Vec<Replacement> {
     let offset = |k: usize| chars.get(k).map_or(end, |&(o, _)| o);
     let mut reps = Vec::new();
     let mut k = 0;
@@ -160,7 +182,7 @@ fn repair_windows(text: &str, end: usize, chars: &[(usize, char)]) -> Vec<Replac
             let best = ends
                 .into_iter()
                 .filter_map(|end| {
-                    let r = repair_run(text, offset(k), &text[offset(k)..offset(end)]);
+                    let r = repair_run(text, offset(k), &text[offset(k)..offset(end)], relaxed);
                     r.map(|(g, rep)| (if end < e { g + 2.0 } else { g }, rep))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -194,7 +216,7 @@ fn repair_windows(text: &str, end: usize, chars: &[(usize, char)]) -> Vec<Replac
             continue;
         }
         let floor = reps.last().map_or(0, |r: &Replacement| r.end);
-        let whole = best_window(text, chars, end, lo, k, last + 1, hi, floor);
+        let whole = best_window(text, chars, end, lo, k, last + 1, hi, floor, relaxed);
         // Two damaged spans a clean character or two apart form one cluster, which no single
         // window can round-trip: each stretch of suspects is then also tried on its own, left to
         // right, and the model's total gain decides.
@@ -208,7 +230,8 @@ fn repair_windows(text: &str, end: usize, chars: &[(usize, char)]) -> Vec<Replac
                     .get(i + 1)
                     .map_or(hi, |&(next_a, _)| next_a)
                     .min(z + 1 + REACH);
-                if let Some(w) = best_window(text, chars, end, a_lo, a, z + 1, z_hi, floor) {
+                if let Some(w) = best_window(text, chars, end, a_lo, a, z + 1, z_hi, floor, relaxed)
+                {
                     from = w.1;
                     split.push(w);
                 }
@@ -266,6 +289,7 @@ fn best_window(
     b_lo: usize,
     b_hi: usize,
     floor: usize,
+    relaxed: bool,
 ) -> Option<(f32, usize, Replacement)> {
     let offset = |k: usize| chars.get(k).map_or(end, |&(o, _)| o);
     let mut best: Option<(f32, usize, Replacement)> = None;
@@ -277,7 +301,9 @@ fn best_window(
             if b <= a {
                 continue;
             }
-            if let Some((gain, rep)) = repair_run(text, offset(a), &text[offset(a)..offset(b)]) {
+            if let Some((gain, rep)) =
+                repair_run(text, offset(a), &text[offset(a)..offset(b)], relaxed)
+            {
                 if best.as_ref().is_none_or(|(g, _, _)| gain > *g) {
                     best = Some((gain, b, rep));
                 }
@@ -436,7 +462,7 @@ fn suspicious(run: &str) -> bool {
     latin >= 2 || (rare >= 1 || cut) && n >= 2 || run.contains("锟斤拷")
 }
 
-fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)> {
+fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32, Replacement)> {
     if !suspicious(run) {
         return None;
     }
@@ -524,7 +550,8 @@ fn repair_run(text: &str, start: usize, run: &str) -> Option<(f32, Replacement)>
     // One character is too little evidence, except a Latin pair glued to Chinese text (`¡£`
     // after `行省` is `。`: such a pair in clean text is rare).
     let glued = |c: char| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0;
-    let single_ok = latin_run && n == 2.0 && (glued(prev) || glued(next)) || restored_cut;
+    let single_ok =
+        latin_run && n == 2.0 && (glued(prev) || glued(next)) || restored_cut || relaxed;
     let single = candidate.chars().count() == 1
         && candidate
             .chars()
@@ -831,7 +858,9 @@ mod tests {
     }
 
     fn repair(text: &str) -> String {
-        crate::text::apply_with(text, |t, out| out.extend(repair_segments(t, 0, t.len())))
+        crate::text::apply_with(text, |t, out| {
+            out.extend(repair_segments(t, 0, t.len(), false))
+        })
     }
 
     #[test]
@@ -919,5 +948,24 @@ mod tests {
             gbk("令限")
         );
         assert_eq!(repair(&damaged), "由市、县（市、区）民政部门责令限期改正");
+    }
+
+    fn repair_doc(text: &str) -> String {
+        crate::text::apply_with(text, |t, out| {
+            let opts = crate::Options::default();
+            let mut doc = Doc::new(&opts, crate::scan::Flags::default(), t);
+            Mojibake.run(t, &mut doc, out);
+        })
+    }
+
+    #[test]
+    fn a_page_read_as_cp1252_gets_its_lone_characters_back() {
+        let clean = "第 1 条 为了规范管理，制定本办法。\n第 2 条 本办法适用于全市。\n第 3 条 本办法自公布之日起施行。";
+        let (damaged, _, _) = WINDOWS_1252.decode(clean.as_bytes());
+        assert_eq!(repair_doc(&damaged), clean);
+        // One lone reading in an otherwise clean page is not enough.
+        let (first, _, _) = WINDOWS_1252.decode("第".as_bytes());
+        let page = format!("{first} 1 条 为了规范管理，制定本办法。");
+        assert_eq!(repair_doc(&page), page);
     }
 }
