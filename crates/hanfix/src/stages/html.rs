@@ -27,7 +27,7 @@ impl Stage for Html {
     }
 
     fn run(&self, text: &str, _doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        scan(text, out);
+        scan_with(text, ideographic_spaces(text), out);
         let mut doubled = Vec::new();
         doubled_commas(text, &mut doubled);
         // Keep the two lists apart where they would overlap (they never should: tags and
@@ -148,8 +148,31 @@ fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
     Some((len, name == "br"))
 }
 
+/// Whether `text` separates Han characters with ideographic spaces (U+3000) more often than
+/// with ASCII ones: then a `&nbsp;` between Han characters is one too. (Traditional legal texts
+/// write `第 1 條　` with U+3000, most Simplified text an ASCII space.)
+fn ideographic_spaces(text: &str) -> bool {
+    let han = |c: char| crate::tables::class(c) & crate::tables::class::HAN != 0;
+    let (mut wide, mut ascii) = (0usize, 0usize);
+    let mut window = ['\n'; 3];
+    for c in text.chars() {
+        window = [window[1], window[2], c];
+        if han(window[0]) && han(window[2]) {
+            wide += (window[1] == '\u{3000}') as usize;
+            ascii += (window[1] == ' ') as usize;
+        }
+    }
+    wide > ascii
+}
+
 /// Proposes removal of tags and decoding of entities in `text`.
 pub fn scan(text: &str, out: &mut Vec<Replacement>) {
+    scan_with(text, false, out);
+}
+
+/// [`scan`], with `&nbsp;` between Han characters read as U+3000 when `wide_space` holds. A
+/// space entity at the start or end of a line is dropped, as tags there are.
+fn scan_with(text: &str, wide_space: bool, out: &mut Vec<Replacement>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -169,13 +192,26 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
             }
             b'&' => {
                 if let Some((len, c)) = entity_at(text, i + 1) {
-                    out.push(Replacement::new(
-                        i,
-                        i + 1 + len,
-                        c.to_string(),
-                        0.95,
-                        "HTML entity",
-                    ));
+                    let end = i + 1 + len;
+                    let with = if c == ' ' {
+                        let before = text[..i].chars().next_back();
+                        let after = text[end..].chars().next();
+                        let han = |c: Option<char>| {
+                            c.is_some_and(|c| {
+                                crate::tables::class(c) & crate::tables::class::HAN != 0
+                            })
+                        };
+                        if before.is_none_or(|c| c == '\n') || after.is_none_or(|c| c == '\n') {
+                            String::new()
+                        } else if wide_space && han(before) && han(after) {
+                            "\u{3000}".to_owned()
+                        } else {
+                            " ".to_owned()
+                        }
+                    } else {
+                        c.to_string()
+                    };
+                    out.push(Replacement::new(i, end, with, 0.95, "HTML entity"));
                     i += 1 + len;
                     continue;
                 }
@@ -304,6 +340,13 @@ mod tests {
         assert_eq!(apply("你好</p>"), "你好");
         assert_eq!(apply("<p class=\"x\">你好</p>\n再见"), "你好\n再见");
         assert_eq!(apply("第一行<br>第二行"), "第一行\n第二行");
+        // A space entity at a line edge goes; between Han characters it follows the document.
+        let mut out = Vec::new();
+        let text = "第 1 條　總則\n第 2 條&nbsp;適用範圍&nbsp;\n";
+        scan_with(text, ideographic_spaces(text), &mut out);
+        let fixed = crate::text::apply_with(text, |_, o| o.extend(out.iter().cloned()));
+        assert_eq!(fixed, "第 1 條　總則\n第 2 條　適用範圍\n");
+        assert_eq!(apply("第二条&nbsp;适用范围"), "第二条 适用范围");
         assert_eq!(
             apply("&ldquo;好&rdquo;&nbsp;a&amp;b &#12290;"),
             "“好” a&b 。"
