@@ -157,7 +157,11 @@ fn repair_windows(
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k].1;
-        if latin_like(c) {
+        // A CP1252 special character right before a Latin one may be a lead byte (`‘ð»ù` is
+        // `戰基`).
+        let lead_special =
+            cp1252_special(c) && chars.get(k + 1).is_some_and(|&(_, n)| latin_like(n));
+        if latin_like(c) || lead_special {
             // A Latin stretch (curly quotes count inside it: they are CP1252 bytes too).
             let mut e = k + 1;
             while e < chars.len() {
@@ -178,12 +182,26 @@ fn repair_windows(
             } else {
                 vec![e]
             };
+            // So may one starting it.
+            let starts = if lead_special {
+                vec![k, k + 1]
+            } else {
+                vec![k]
+            };
             // Keeping the quote is preferred unless absorbing it explains clearly more.
-            let best = ends
-                .into_iter()
-                .filter_map(|end| {
-                    let r = repair_run(text, offset(k), &text[offset(k)..offset(end)], relaxed);
-                    r.map(|(g, rep)| (if end < e { g + 2.0 } else { g }, rep))
+            let best = starts
+                .iter()
+                .flat_map(|&start| ends.iter().map(move |&end| (start, end)))
+                .filter(|&(start, end)| start < end)
+                .filter_map(|(start, end)| {
+                    let r = repair_run(
+                        text,
+                        offset(start),
+                        &text[offset(start)..offset(end)],
+                        relaxed,
+                    );
+                    let kept = (end < e) as u8 + (start > k) as u8;
+                    r.map(|(g, rep)| (g + 2.0 * f32::from(kept), rep))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((_, rep)) = best {
@@ -451,15 +469,26 @@ fn codecs(kind: u8) -> (Codec, &'static Encoding) {
 fn suspicious(run: &str) -> bool {
     let mut rare = 0;
     let mut latin = 0;
+    let mut adjacent = 0;
+    let mut prev_latin1 = false;
     let mut n = 0;
     for c in run.chars() {
         n += 1;
         let k = tables::class(c);
         rare += (k & class::RARE != 0 || private_use(c)) as usize;
         latin += (k & class::LATIN != 0) as usize;
+        // Two Latin-1 or CP1252 symbols in a row count too (`×÷˜I` is `作業` read as CP1252);
+        // not curly quotes, dashes, ellipses, the middle dot or the no-break space, which
+        // Chinese text uses on its own.
+        // (Every such character is below U+2200: Chinese text skips the lookups.)
+        let latin1 = (c as u32) < 0x2200
+            && (latin_like(c) || cp1252_special(c))
+            && !"“”‘’—–…•·\u{A0}".contains(c);
+        adjacent += (latin1 && prev_latin1) as usize;
+        prev_latin1 = latin1;
     }
     let cut = run.contains('\u{FFFD}');
-    latin >= 2 || (rare >= 1 || cut) && n >= 2 || run.contains("锟斤拷")
+    latin >= 2 || adjacent >= 1 || (rare >= 1 || cut) && n >= 2 || run.contains("锟斤拷")
 }
 
 fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32, Replacement)> {
@@ -967,5 +996,18 @@ mod tests {
         let (first, _, _) = WINDOWS_1252.decode("第".as_bytes());
         let page = format!("{first} 1 条 为了规范管理，制定本办法。");
         assert_eq!(repair_doc(&page), page);
+    }
+
+    #[test]
+    fn gbk_read_as_cp1252_with_symbols_and_a_leading_quote_byte() {
+        // `作業` is D7 F7 98 49: `×÷˜I`, no Latin letter but the trail `I`.
+        assert_eq!(
+            repair("護理人員施行預防接種×÷˜I，應接受訓練"),
+            "護理人員施行預防接種作業，應接受訓練"
+        );
+        // `戰` is 91 F0: its lead byte reads as a curly quote.
+        assert_eq!(repair("巴西南部的作‘ð»ùµØ¡£"), "巴西南部的作戰基地。");
+        // Curly quotes around Chinese text are quotes.
+        assert_eq!(repair("他说‘好’，然后走了"), "他说‘好’，然后走了");
     }
 }
