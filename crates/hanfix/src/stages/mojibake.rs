@@ -242,12 +242,14 @@ fn repair_windows(
         let mut split: Vec<(f32, usize, Replacement)> = Vec::new();
         if stretches.len() > 1 {
             let mut from = lo;
-            for (i, &(a, z)) in stretches.iter().enumerate() {
+            for &(a, z) in &stretches {
+                // A window may run on into the next stretch (one span whose middle characters
+                // happen to look ordinary); a stretch an earlier window covered is done.
+                if from > a {
+                    continue;
+                }
                 let a_lo = a.saturating_sub(REACH).max(from);
-                let z_hi = stretches
-                    .get(i + 1)
-                    .map_or(hi, |&(next_a, _)| next_a)
-                    .min(z + 1 + REACH);
+                let z_hi = hi.min(z + 1 + 3 * REACH);
                 if let Some(w) = best_window(text, chars, end, a_lo, a, z + 1, z_hi, floor, relaxed)
                 {
                     from = w.1;
@@ -1009,5 +1011,20 @@ mod tests {
         assert_eq!(repair("巴西南部的作‘ð»ùµØ¡£"), "巴西南部的作戰基地。");
         // Curly quotes around Chinese text are quotes.
         assert_eq!(repair("他说‘好’，然后走了"), "他说‘好’，然后走了");
+    }
+
+    #[test]
+    fn a_span_whose_middle_looks_ordinary_is_repaired_to_its_end() {
+        // `具有` read as GBK is `鍏锋湁`: a window ending at `锋` would cut `有` in half.
+        let gbk = |s: &str| GB18030.decode(s.as_bytes()).0.into_owned();
+        let damaged = format!(
+            "意传播虚假恐{}一的{}定为刑法",
+            gbk("怖信息，具有下列情形之"),
+            gbk("，应当认")
+        );
+        assert_eq!(
+            repair(&damaged),
+            "意传播虚假恐怖信息，具有下列情形之一的，应当认定为刑法"
+        );
     }
 }
