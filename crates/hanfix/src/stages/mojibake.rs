@@ -37,8 +37,8 @@ impl Stage for Mojibake {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         let mut i = 0;
         let bytes = text.as_bytes();
-        let mut reps = Vec::new();
-        let mut untouched = Vec::new();
+        let mut reps: Vec<Replacement> = Vec::new();
+        let mut runs = Vec::new();
         while i < text.len() {
             if bytes[i].is_ascii() {
                 i += 1;
@@ -46,20 +46,37 @@ impl Stage for Mojibake {
             }
             let end = run_end(text, i);
             if suspicious(&text[i..end]) {
-                let before = reps.len();
                 reps.extend(repair_segments(text, i, end, false));
-                if reps.len() == before {
-                    untouched.push((i, end));
-                }
+                runs.push((i, end));
             }
             i = end;
         }
         // A page read with the wrong codec as a whole: once it has shown the damage a few times,
         // a run that decodes to a single character (`ç¬¬` between a line break and a digit is
-        // `第`) is evidence enough.
-        if reps.len() >= RELAX_AFTER && !untouched.is_empty() {
-            for (i, end) in untouched {
-                reps.extend(repair_segments(text, i, end, true));
+        // `第`) is evidence enough. What the first pass left of each run is tried again so.
+        if reps.len() >= RELAX_AFTER {
+            // First-pass repairs come in text order, as the runs do: one pointer walks both.
+            let first: Vec<(usize, usize)> = reps.iter().map(|r| (r.start, r.end)).collect();
+            let mut j = 0;
+            for (i, end) in runs {
+                let mut at = i;
+                let mut gaps = Vec::new();
+                while j < first.len() && first[j].0 < end {
+                    let (start, stop) = first[j];
+                    if start > at {
+                        gaps.push((at, start));
+                    }
+                    at = at.max(stop);
+                    j += 1;
+                }
+                if at < end {
+                    gaps.push((at, end));
+                }
+                for (a, b) in gaps {
+                    if suspicious(&text[a..b]) {
+                        reps.extend(repair_segments(text, a, b, true));
+                    }
+                }
             }
             reps.sort_by_key(|r: &Replacement| r.start);
         }
