@@ -35,21 +35,11 @@ impl Stage for Mojibake {
     }
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        let mut i = 0;
-        let bytes = text.as_bytes();
         let mut reps: Vec<Replacement> = Vec::new();
-        let mut runs = Vec::new();
-        while i < text.len() {
-            if bytes[i].is_ascii() {
-                i += 1;
-                continue;
-            }
-            let end = run_end(text, i);
+        for (i, end) in runs(text) {
             if suspicious(&text[i..end]) {
                 reps.extend(repair_segments(text, i, end, false));
-                runs.push((i, end));
             }
-            i = end;
         }
         // A page read with the wrong codec as a whole: once it has shown the damage a few times,
         // a run that decodes to a single character (`ç¬¬` between a line break and a digit is
@@ -58,7 +48,7 @@ impl Stage for Mojibake {
             // First-pass repairs come in text order, as the runs do: one pointer walks both.
             let first: Vec<(usize, usize)> = reps.iter().map(|r| (r.start, r.end)).collect();
             let mut j = 0;
-            for (i, end) in runs {
+            for (i, end) in runs(text) {
                 let mut at = i;
                 let mut gaps = Vec::new();
                 while j < first.len() && first[j].0 < end {
@@ -73,7 +63,8 @@ impl Stage for Mojibake {
                     gaps.push((at, end));
                 }
                 for (a, b) in gaps {
-                    if suspicious(&text[a..b]) {
+                    let gap = &text[a..b];
+                    if suspicious(gap) || gap.chars().any(debris_or_odd) {
                         reps.extend(repair_segments(text, a, b, true));
                     }
                 }
@@ -83,6 +74,23 @@ impl Stage for Mojibake {
         doc.mojibake_repaired += reps.len();
         out.extend(reps);
     }
+}
+
+/// The runs of non-ASCII text (see [`run_end`]), as byte ranges.
+fn runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && bytes[i].is_ascii() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        i = run_end(text, start);
+        Some((start, i))
+    })
 }
 
 /// Repairs a document needs before a run that decodes to a single character is accepted alone.
@@ -96,6 +104,12 @@ fn private_use(c: char) -> bool {
 /// A character that marks codec debris: rare, U+FFFD, or private-use.
 fn debris_char(c: char) -> bool {
     c == '\u{FFFD}' || private_use(c) || tables::class(c) & class::RARE != 0
+}
+
+/// [`debris_char`], or a symbol that is neither Chinese, Latin nor common punctuation.
+fn debris_or_odd(c: char) -> bool {
+    debris_char(c)
+        || !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT | class::LATIN) == 0
 }
 
 /// How far a window may reach past the first or last suspicious character of a cluster.
@@ -227,7 +241,9 @@ fn repair_windows(
             k = e;
             continue;
         }
-        let suspect = debris_char;
+        // In the relaxed pass, odd symbols are suspects too: GBK punctuation read as Big5 turns
+        // `。` into `﹝` and `，` into `ㄛ`.
+        let suspect: fn(char) -> bool = if relaxed { debris_or_odd } else { debris_char };
         if !suspect(c) {
             k += 1;
             continue;
@@ -246,7 +262,12 @@ fn repair_windows(
         let hi = (last + 1 + REACH).min(chars.len());
         // A lone rare character in fluent text is a name or a term, not codec debris (which
         // garbles its neighbours too): not worth 49 windows of round trips.
-        if last == k && chars[k].1 != '\u{FFFD}' && reads_fluently(&chars[lo..hi], k - lo) {
+        // (Not in the relaxed pass, where the document has shown the damage already.)
+        if !relaxed
+            && last == k
+            && chars[k].1 != '\u{FFFD}'
+            && reads_fluently(&chars[lo..hi], k - lo)
+        {
             k += 1;
             continue;
         }
@@ -511,7 +532,7 @@ fn suspicious(run: &str) -> bool {
 }
 
 fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32, Replacement)> {
-    if !suspicious(run) {
+    if !(suspicious(run) || relaxed && run.chars().any(debris_or_odd)) {
         return None;
     }
     if run.contains("锟斤拷") && run.chars().count() <= 3 * run.matches("锟斤拷").count() + 1
@@ -1042,6 +1063,25 @@ mod tests {
         assert_eq!(
             repair(&damaged),
             "意传播虚假恐怖信息，具有下列情形之一的，应当认定为刑法"
+        );
+    }
+
+    #[test]
+    fn a_page_read_as_big5_gets_its_punctuation_back() {
+        // GBK `。` (A1 A3) reads `﹝` in Big5: a symbol, not a rare character. Alone after clean
+        // text it is repaired once the page has shown the damage elsewhere.
+        let big5 = |s: &str| BIG5.decode(&GB18030.encode(s).0).0.into_owned();
+        let page = format!(
+            "{}\n{}\n{}\n第四条 本办法自公布之日起施行{}",
+            big5("第一条 为了规范管理，制定本办法。"),
+            big5("第二条 本办法适用于本市。"),
+            big5("第三条 有关部门应当做好工作。"),
+            big5("。")
+        );
+        assert!(page.ends_with('﹝'), "{page}");
+        assert_eq!(
+            repair_doc(&page),
+            "第一条 为了规范管理，制定本办法。\n第二条 本办法适用于本市。\n第三条 有关部门应当做好工作。\n第四条 本办法自公布之日起施行。"
         );
     }
 }
