@@ -748,6 +748,9 @@ fn big5_rejected() -> &'static [(char, u32)] {
     })
 }
 
+/// log10 cost of guessing a rare character for a lost one.
+const RARE_GUESS: f32 = 1.0;
+
 /// Replaces each U+FFFD of a GBK-read-as-Big5 candidate (a lost GBK character) with the
 /// character of [`big5_rejected`] the model prefers between its neighbours. A U+FFFD followed by
 /// an ASCII character 0x40-0x7E may also be a lost lead byte whose trail surfaced as that
@@ -784,7 +787,10 @@ fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
         let ctx = ids([ii - 2, ii - 1, ii + 1, ii + 2], &chars);
         let mut best: Option<(f32, char, bool)> = None;
         for &(c, id) in big5_rejected() {
-            let s = score(ctx, id);
+            // The model folds Traditional variants together (當 and 噹 are one id): between
+            // equals, the common character.
+            let rare = tables::class(c) & class::RARE != 0;
+            let s = score(ctx, id) - if rare { RARE_GUESS } else { 0.0 };
             if best.is_none_or(|(b, _, _)| s > b) {
                 best = Some((s, c, false));
             }
@@ -805,7 +811,8 @@ fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
                 if id == 0 || BIG5.decode_without_bom_handling(&pair).0 != format!("\u{FFFD}{t}") {
                     continue;
                 }
-                let s = score(ctx, id);
+                let rare = tables::class(c) & class::RARE != 0;
+                let s = score(ctx, id) - if rare { RARE_GUESS } else { 0.0 };
                 if best.is_none_or(|(b, _, _)| s > b) {
                     best = Some((s, c, true));
                 }
@@ -864,7 +871,7 @@ fn round_trip(run: &str, kind: u8) -> Option<String> {
     // GBK read as Big5: a GBK character whose trail byte Big5 does not accept (0x80-0xA0) was
     // read as one U+FFFD, both bytes consumed, so the characters around it stay aligned. Each
     // piece between them round-trips alone; the U+FFFD stay for `fill_lost` to guess.
-    if kind == 6 && run.contains('\u{FFFD}') && !run.ends_with('\u{FFFD}') {
+    if kind == 6 && run.contains('\u{FFFD}') {
         let mut out = String::with_capacity(run.len());
         for (i, piece) in run.split('\u{FFFD}').enumerate() {
             if i > 0 {

@@ -135,7 +135,8 @@ fn auto_decision(n: Counts, doc: &Doc<'_>) -> ScriptDecision {
     let converted = match left_alone.cmp(&n.never_written) {
         std::cmp::Ordering::Greater => true,
         std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || simp > 0,
+        // (Simplified characters in a garbled document may be leftovers or guesses of a repair.)
+        std::cmp::Ordering::Equal => doc.pinyin_removed > 0 || simp > 0 && !garbled,
     };
     if converted {
         ScriptDecision::ToSimplified
@@ -303,5 +304,16 @@ mod tests {
         // Injected pinyin is the crawling pipeline's mark: then they count again.
         doc.pinyin_removed = 3;
         assert_eq!(auto_decision(counts, &doc), ScriptDecision::ToSimplified);
+        // With no signature either way, one Simplified character tips an ungarbled document,
+        // not a repaired one (it may be a repair's guess).
+        let one = Counts {
+            simp: 1,
+            never_written: 0,
+            ..counts
+        };
+        let mut doc = Doc::new(&opts, Flags::default(), "");
+        assert_eq!(auto_decision(one, &doc), ScriptDecision::ToSimplified);
+        doc.mojibake_repaired = 2;
+        assert_eq!(auto_decision(one, &doc), ScriptDecision::KeptTraditional);
     }
 }
