@@ -27,7 +27,7 @@ impl Stage for Html {
     }
 
     fn run(&self, text: &str, _doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        scan_with(text, ideographic_spaces(text), out);
+        scan_with(text, true, out);
         let mut doubled = Vec::new();
         doubled_commas(text, &mut doubled);
         // Keep the two lists apart where they would overlap (they never should: tags and
@@ -170,9 +170,11 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
     scan_with(text, false, out);
 }
 
-/// [`scan`], with `&nbsp;` between Han characters read as U+3000 when `wide_space` holds. A
-/// space entity at the start or end of a line is dropped, as tags there are.
-fn scan_with(text: &str, wide_space: bool, out: &mut Vec<Replacement>) {
+/// [`scan`]; with `follow_spacing`, a `&nbsp;` between Han characters is read as U+3000 where the
+/// document's own spacing says so ([`ideographic_spaces`], computed only if such an entity
+/// occurs). A space entity at the start or end of a line is dropped, as tags there are.
+fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
+    let wide_space = std::cell::OnceCell::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -203,7 +205,11 @@ fn scan_with(text: &str, wide_space: bool, out: &mut Vec<Replacement>) {
                         };
                         if before.is_none_or(|c| c == '\n') || after.is_none_or(|c| c == '\n') {
                             String::new()
-                        } else if wide_space && han(before) && han(after) {
+                        } else if follow_spacing
+                            && han(before)
+                            && han(after)
+                            && *wide_space.get_or_init(|| ideographic_spaces(text))
+                        {
                             "\u{3000}".to_owned()
                         } else {
                             " ".to_owned()
@@ -343,7 +349,7 @@ mod tests {
         // A space entity at a line edge goes; between Han characters it follows the document.
         let mut out = Vec::new();
         let text = "第 1 條　總則\n第 2 條&nbsp;適用範圍&nbsp;\n";
-        scan_with(text, ideographic_spaces(text), &mut out);
+        scan_with(text, true, &mut out);
         let fixed = crate::text::apply_with(text, |_, o| o.extend(out.iter().cloned()));
         assert_eq!(fixed, "第 1 條　總則\n第 2 條　適用範圍\n");
         assert_eq!(apply("第二条&nbsp;适用范围"), "第二条 适用范围");

@@ -11,6 +11,7 @@ use encoding_rs::{Encoding, BIG5, GB18030, UTF_8, WINDOWS_1252};
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
+use crate::gb::{is_private_use, PairTable};
 use crate::model::Model;
 use crate::tables::{self, class};
 use crate::text::Replacement;
@@ -96,14 +97,10 @@ fn runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// Repairs a document needs before a run that decodes to a single character is accepted alone.
 const RELAX_AFTER: usize = 3;
 
-/// A private-use character: Big5 bytes read as GBK decode to GBK's user-defined areas.
-fn private_use(c: char) -> bool {
-    ('\u{E000}'..='\u{F8FF}').contains(&c)
-}
-
-/// A character that marks codec debris: rare, U+FFFD, or private-use.
+/// A character that marks codec debris: rare, U+FFFD, or private-use (Big5 bytes read as GBK
+/// decode to GBK's user-defined areas).
 fn debris_char(c: char) -> bool {
-    c == '\u{FFFD}' || private_use(c) || tables::class(c) & class::RARE != 0
+    c == '\u{FFFD}' || is_private_use(c) || tables::class(c) & class::RARE != 0
 }
 
 /// [`debris_char`], or a symbol that is neither Chinese, Latin nor common punctuation.
@@ -117,7 +114,8 @@ const REACH: usize = 6;
 
 /// Characters CP1252 maps bytes 0x80–0x9F to.
 fn cp1252_special(c: char) -> bool {
-    "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ".contains(c)
+    // All of them lie below U+2200 (`™` is U+2122): Chinese text skips the lookup.
+    c < '\u{2200}' && "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ".contains(c)
 }
 
 fn latin_like(c: char) -> bool {
@@ -515,15 +513,12 @@ fn suspicious(run: &str) -> bool {
     for c in run.chars() {
         n += 1;
         let k = tables::class(c);
-        rare += (k & class::RARE != 0 || private_use(c)) as usize;
+        rare += (k & class::RARE != 0 || is_private_use(c)) as usize;
         latin += (k & class::LATIN != 0) as usize;
         // Two Latin-1 or CP1252 symbols in a row count too (`×÷˜I` is `作業` read as CP1252);
         // not curly quotes, dashes, ellipses, the middle dot or the no-break space, which
         // Chinese text uses on its own.
-        // (Every such character is below U+2200: Chinese text skips the lookups.)
-        let latin1 = (c as u32) < 0x2200
-            && (latin_like(c) || cp1252_special(c))
-            && !"“”‘’—–…•·\u{A0}".contains(c);
+        let latin1 = (latin_like(c) || cp1252_special(c)) && !"“”‘’—–…•·\u{A0}".contains(c);
         adjacent += (latin1 && prev_latin1) as usize;
         prev_latin1 = latin1;
     }
@@ -605,26 +600,17 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
     let all_ordinary = candidate.chars().all(|c| ordinary(c) || c == '\u{FFFD}');
     // A private-use character stands only among Chinese ones (some sources use the user-defined
     // area for rare characters); a Latin name does not decode to one (`Núñez`).
-    let pua = candidate
-        .chars()
-        .filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c))
-        .count();
-    let cjk = candidate
-        .chars()
-        .filter(|&c| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
-        .count();
+    let chinese = |c: char| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0;
+    let pua = candidate.chars().filter(|&c| is_private_use(c)).count();
+    let cjk = candidate.chars().filter(|&c| chinese(c)).count();
     if pua > 0 && cjk < 2 * pua {
         return None;
     }
     // One character is too little evidence, except a Latin pair glued to Chinese text (`¡£`
     // after `行省` is `。`: such a pair in clean text is rare).
-    let glued = |c: char| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0;
     let single_ok =
-        latin_run && n == 2.0 && (glued(prev) || glued(next)) || restored_cut || relaxed;
-    let single = candidate.chars().count() == 1
-        && candidate
-            .chars()
-            .all(|c| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0);
+        latin_run && n == 2.0 && (chinese(prev) || chinese(next)) || restored_cut || relaxed;
+    let single = candidate.chars().count() == 1 && candidate.chars().all(chinese);
     if candidate.chars().count() < 2 && !(single_ok && single) || !(latin_run || all_ordinary) {
         return None;
     }
@@ -677,6 +663,12 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
             return None;
         }
         out.push_str(std::str::from_utf8(&bytes[from..k]).ok()?);
+        // `锟` + U+FFFD is a U+FFFD (EF BF BD) cut in turn: text damaged before.
+        if bytes[k..p] == [0xEF, 0xBF] {
+            out.push('\u{FFFD}');
+            from = p + 1;
+            continue;
+        }
         let mut before = out.chars().rev().chain([prev[1], prev[0]]);
         let (p1, p2) = (before.next().unwrap_or('\n'), before.next().unwrap_or('\n'));
         // What follows a cut at the end of the run is the text after it, of which only the first
@@ -685,17 +677,12 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
             Some(c) => (c, first_char(&bytes[p + 1 + c.len_utf8()..])),
             None => (next, None),
         };
-        // `锟` + U+FFFD is a U+FFFD (EF BF BD) cut in turn: text damaged before.
-        if bytes[k..p] == [0xEF, 0xBF] {
-            out.push('\u{FFFD}');
-            from = p + 1;
-            continue;
-        }
         let mut best: Option<(f32, char)> = None;
+        let mut seq = [0u8; 4];
+        seq[..need - 1].copy_from_slice(&bytes[k..p]);
         for x in 0x81u8..=0xBF {
-            let mut seq = bytes[k..p].to_vec();
-            seq.push(x);
-            let Some(c) = std::str::from_utf8(&seq)
+            seq[need - 1] = x;
+            let Some(c) = std::str::from_utf8(&seq[..need])
                 .ok()
                 .and_then(|s| s.chars().next())
             else {
@@ -717,30 +704,35 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
         from = p + 1;
     }
     out.push_str(std::str::from_utf8(&bytes[from..]).ok()?);
-    (out.chars().count() >= 1).then_some(out)
+    (!out.is_empty()).then_some(out)
+}
+
+/// A guess for a lost GBK character: the character, its model id, and the log10 cost of guessing
+/// it (see [`RARE_GUESS`]).
+type Guess = (char, u32, f32);
+
+/// log10 cost of guessing a rare character for a lost one: the model folds Traditional variants
+/// together (當 and 噹 are one id), and between equals the common character wins.
+const RARE_GUESS: f32 = 1.0;
+
+fn guess(c: char, model: &Model) -> Option<Guess> {
+    let id = model.id(c);
+    let rare = tables::class(c) & class::RARE != 0;
+    (id != 0 && !is_private_use(c)).then_some((c, id, if rare { RARE_GUESS } else { 0.0 }))
 }
 
 /// GBK characters whose two bytes a Big5 decoder rejects as a pair (a trail byte 0x80-0xA0, or
-/// a pair Big5 leaves unassigned), with their model ids: what a U+FFFD in GBK text read as Big5
-/// may stand for.
-fn big5_rejected() -> &'static [(char, u32)] {
-    static T: std::sync::OnceLock<Vec<(char, u32)>> = std::sync::OnceLock::new();
+/// a pair Big5 leaves unassigned): what a U+FFFD in GBK text read as Big5 may stand for.
+fn big5_rejected() -> &'static [Guess] {
+    static T: std::sync::OnceLock<Vec<Guess>> = std::sync::OnceLock::new();
     T.get_or_init(|| {
-        let model = Model::get();
-        let table = crate::gb::PairTable::global();
+        let (model, table) = (Model::get(), PairTable::global());
         let mut v = Vec::new();
         for lead in 0x81u8..=0xFE {
             for trail in 0x80u8..=0xFE {
-                let Some(c) = table.get(lead, trail) else {
-                    continue;
-                };
-                let id = model.id(c);
-                if id == 0 || crate::gb::is_private_use(c) {
-                    continue;
-                }
-                let pair = [lead, trail];
-                if BIG5.decode_without_bom_handling(&pair).0 == "\u{FFFD}" {
-                    v.push((c, id));
+                let rejected = BIG5.decode_without_bom_handling(&[lead, trail]).0 == "\u{FFFD}";
+                if let Some(g) = table.get(lead, trail).filter(|_| rejected) {
+                    v.extend(guess(g, model));
                 }
             }
         }
@@ -748,8 +740,27 @@ fn big5_rejected() -> &'static [(char, u32)] {
     })
 }
 
-/// log10 cost of guessing a rare character for a lost one.
-const RARE_GUESS: f32 = 1.0;
+/// For each ASCII trail byte 0x40-0x7E, the GBK characters with that trail whose pair a Big5
+/// decoder rejects while keeping the trail (U+FFFD, then the ASCII character).
+fn big5_rejected_leads(trail: u8) -> &'static [Guess] {
+    static T: std::sync::OnceLock<Vec<Vec<Guess>>> = std::sync::OnceLock::new();
+    let all = T.get_or_init(|| {
+        let (model, table) = (Model::get(), PairTable::global());
+        (0x40u8..=0x7E)
+            .map(|t| {
+                let kept = format!("\u{FFFD}{}", t as char);
+                (0x81u8..=0xFE)
+                    .filter(|&lead| BIG5.decode_without_bom_handling(&[lead, t]).0 == kept)
+                    .filter_map(|lead| guess(table.get(lead, t)?, model))
+                    .collect()
+            })
+            .collect()
+    });
+    trail
+        .checked_sub(0x40)
+        .and_then(|i| all.get(i as usize))
+        .map_or(&[], Vec::as_slice)
+}
 
 /// Replaces each U+FFFD of a GBK-read-as-Big5 candidate (a lost GBK character) with the
 /// character of [`big5_rejected`] the model prefers between its neighbours. A U+FFFD followed by
@@ -759,7 +770,6 @@ fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
     if !candidate.contains('\u{FFFD}') {
         return candidate.to_owned();
     }
-    let table = crate::gb::PairTable::global();
     let mut chars: Vec<char> = candidate.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -767,62 +777,44 @@ fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
             i += 1;
             continue;
         }
-        let get = |chars: &[char], j: isize| -> char {
-            if j == -1 {
-                prev
-            } else if j < -1 {
-                '\n'
-            } else {
-                chars.get(j as usize).copied().unwrap_or(next)
-            }
-        };
-        let ii = i as isize;
-        let ids = |js: [isize; 4], chars: &[char]| js.map(|j| model.id(get(chars, j)));
-        let score = |ctx: [u32; 4], id: u32| {
-            model.logp3_id(ctx[0], ctx[1], id)
-                + model.logp3_id(ctx[1], id, ctx[2])
-                + model.logp3_id(id, ctx[2], ctx[3])
-        };
-        // A whole character lost.
-        let ctx = ids([ii - 2, ii - 1, ii + 1, ii + 2], &chars);
-        let mut best: Option<(f32, char, bool)> = None;
-        for &(c, id) in big5_rejected() {
-            // The model folds Traditional variants together (當 and 噹 are one id): between
-            // equals, the common character.
-            let rare = tables::class(c) & class::RARE != 0;
-            let s = score(ctx, id) - if rare { RARE_GUESS } else { 0.0 };
-            if best.is_none_or(|(b, _, _)| s > b) {
-                best = Some((s, c, false));
-            }
-        }
-        // A lead byte lost, its trail surfacing as ASCII.
-        let trail = chars
-            .get(i + 1)
-            .copied()
-            .filter(|c| ('\u{40}'..='\u{7E}').contains(c));
-        if let Some(t) = trail {
-            let ctx = ids([ii - 2, ii - 1, ii + 2, ii + 3], &chars);
-            for lead in 0x81u8..=0xFE {
-                let pair = [lead, t as u8];
-                let Some(c) = table.get(lead, t as u8) else {
-                    continue;
+        // The ids of the characters at offsets `js` from the U+FFFD (`prev`, `next` beyond).
+        let ids = |js: [isize; 4], chars: &[char]| {
+            js.map(|j| {
+                let c = match i as isize + j {
+                    -1 => prev,
+                    k if k < -1 => '\n',
+                    k => chars.get(k as usize).copied().unwrap_or(next),
                 };
-                let id = model.id(c);
-                if id == 0 || BIG5.decode_without_bom_handling(&pair).0 != format!("\u{FFFD}{t}") {
-                    continue;
-                }
-                let rare = tables::class(c) & class::RARE != 0;
-                let s = score(ctx, id) - if rare { RARE_GUESS } else { 0.0 };
-                if best.is_none_or(|(b, _, _)| s > b) {
-                    best = Some((s, c, true));
-                }
-            }
-        }
-        if let Some((_, c, absorbs)) = best {
-            chars[i] = c;
-            if absorbs {
+                model.id(c)
+            })
+        };
+        // (Reversed: of equal scores the first guess wins.)
+        let best_of = |guesses: &[Guess], ctx: [u32; 4]| {
+            guesses
+                .iter()
+                .rev()
+                .map(|&(c, id, cost)| {
+                    let s = model.logp3_id(ctx[0], ctx[1], id)
+                        + model.logp3_id(ctx[1], id, ctx[2])
+                        + model.logp3_id(id, ctx[2], ctx[3])
+                        - cost;
+                    (s, c)
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        // A whole character lost, or a lead byte lost with its trail surfacing as ASCII.
+        let whole = best_of(big5_rejected(), ids([-2, -1, 1, 2], &chars));
+        let lead = chars
+            .get(i + 1)
+            .filter(|c| ('\u{40}'..='\u{7E}').contains(*c))
+            .and_then(|&t| best_of(big5_rejected_leads(t as u8), ids([-2, -1, 2, 3], &chars)));
+        match (whole, lead) {
+            (w, Some(l)) if w.is_none_or(|w| l.0 > w.0) => {
+                chars[i] = l.1;
                 chars.remove(i + 1);
             }
+            (Some(w), _) => chars[i] = w.1,
+            _ => {}
         }
         i += 1;
     }
@@ -1008,7 +1000,7 @@ mod tests {
         // `，` is A1 41 in Big5: GBK puts that pair in its user-defined area.
         let (bytes, _, _) = BIG5.encode("，加拿大軍隊基地");
         let (damaged, _, _) = GB18030.decode(&bytes);
-        assert!(damaged.chars().any(private_use), "{damaged}");
+        assert!(damaged.chars().any(is_private_use), "{damaged}");
         assert_eq!(
             repair(&format!("在1990年代{damaged}希洛分基地")),
             "在1990年代，加拿大軍隊基地希洛分基地"
