@@ -205,8 +205,9 @@ def count_hans_chars(corpus_dir: str, keys: set[str]) -> Counter:
     return seen
 
 
-def read_corpus(corpus_dir: str, table: dict[int, str], hans_table: dict[int, str]):
-    """Return (raw char counts per script, model text groups)."""
+def read_corpus(corpus_dir: str, table: dict[int, str], hans_table: dict[int, str], exclude: set[str]):
+    """Return (raw char counts per script, model text groups); records whose text is in `exclude`
+    are left out."""
     raw = {"hans": Counter(), "hant": Counter()}
     unfolded = {"hans": Counter(), "hant": Counter(), "jieba": Counter()}
     groups: dict[tuple[str, bool], list[str]] = {}
@@ -217,6 +218,8 @@ def read_corpus(corpus_dir: str, table: dict[int, str], hans_table: dict[int, st
             for line in f:
                 rec = json.loads(line)
                 text = rec["text"]
+                if text in exclude:
+                    continue
                 raw[script].update(text)
                 legal = rec.get("source") in LEGAL_SOURCES
                 unfolded[script].update(text)
@@ -450,6 +453,13 @@ def main() -> int:
     ap.add_argument("--hant-nonlegal-weight", type=float, default=HANT_NONLEGAL_WEIGHT, help=argparse.SUPPRESS)
     ap.add_argument("--jieba-scale", type=float, default=JIEBA_SCALE, help=argparse.SUPPRESS)
     ap.add_argument("--dev-only", action="store_true", help="only report the dev-slice tuning")
+    ap.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="FILE.jsonl",
+        help="leave these records out of the counts (a model for tuning on them as held-out text)",
+    )
     args = ap.parse_args()
     set_weights(args.nonlegal_weight, args.hant_nonlegal_weight, args.jieba_scale)
 
@@ -463,7 +473,11 @@ def main() -> int:
     hans_seen = count_hans_chars(args.corpus, set(t2s))
     hans_table = {cp: tok for cp, tok in table.items() if hans_seen.get(chr(cp), 0) < OWN_TOKEN_MIN}
     print(f"t2s keys kept as their own token in Simplified text: {len(table) - len(hans_table)}", file=sys.stderr)
-    raw, unfolded, groups, dev = read_corpus(args.corpus, table, hans_table)
+    exclude: set[str] = set()
+    for path in args.exclude:
+        with open(path, encoding="utf-8") as f:
+            exclude.update(json.loads(line)["text"] for line in f)
+    raw, unfolded, groups, dev = read_corpus(args.corpus, table, hans_table, exclude)
     uni: Counter = Counter()
     bi: Counter = Counter()
     tri: Counter = Counter()

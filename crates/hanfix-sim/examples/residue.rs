@@ -2,6 +2,7 @@
 //! text and the damaged text around each difference.
 //!
 //! `cargo run --release -p hanfix-sim --example residue -- FAMILY FILE.jsonl [MAX_DOCS] [SEED]`
+//! (with `RESIDUE_DUMP=DIR`, each document's clean and damaged text is also written to `DIR`).
 use std::path::Path;
 
 use hanfix_sim::eval::load_jsonl;
@@ -78,6 +79,11 @@ fn main() {
         };
         let damaged = p.apply(clean);
         let fixed = fixer.fix(&damaged).into_owned();
+        if let Ok(dir) = std::env::var("RESIDUE_DUMP") {
+            // Keep each document's clean and damaged text for probing one case at a time.
+            let _ = std::fs::write(format!("{dir}/{i}.clean.txt"), clean);
+            let _ = std::fs::write(format!("{dir}/{i}.damaged.txt"), &damaged);
+        }
         let (c, d, f): (Vec<char>, Vec<char>, Vec<char>) = (
             clean.chars().collect(),
             damaged.chars().collect(),

@@ -25,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+mod doc_model;
 mod edit;
 mod error;
 pub mod gb;

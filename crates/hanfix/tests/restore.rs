@@ -211,6 +211,18 @@ fn long_span_with_many_vanished_pairs_is_realigned_throughout() {
 }
 
 #[test]
+fn names_the_document_uses_elsewhere_are_read_back_in_a_span() {
+    // The corpus model has never seen `喀纳巴斯` and prefers `摩纳巴斯` (and `浪花`) for these bytes;
+    // the rest of the document says otherwise. The same for `赛马节` against `全错节`.
+    let clean = "研究人员在喀纳巴斯峡谷发现了一种新的兰花。\n喀纳巴斯峡谷气候湿润。\n当地政府决定在喀纳巴斯峡谷设立保护区。\n";
+    let damaged = format!("研究人员在?δ砂退瓜抗确⑾至艘恢中碌睦?花。\n喀纳巴斯峡谷气候湿润。\n当地政府决定在喀纳巴斯峡谷设立保护区。\n{clean}");
+    assert_eq!(keep_script().fix(&damaged), format!("{clean}{clean}"));
+    let clean = "塔莫萨尔湖位于高原北部，湖水清澈。\n每年夏天，塔莫萨尔湖周边的牧民会举办赛马节。\n今年，塔莫萨尔湖迎来了更多游客。\n";
+    let damaged = format!("塔莫萨尔湖位于高原北部，湖水清澈。\n每年夏天，塔莫萨尔湖周边?哪撩窕峋侔烊斫凇?今年，塔莫萨尔湖迎来了更多游客。\n{clean}");
+    assert_eq!(keep_script().fix(&damaged), format!("{clean}{clean}"));
+}
+
+#[test]
 fn annotations_of_garbage_characters_go_with_the_garbage() {
     // Garbage characters of a shifted span received their own pinyin.
     let damaged = "村委会决?ò押(yā)颖叩目盏馗慕ǔ尚(shàng)」愠。先嗣强梢栽谡饫锵缕辶奶臁?";

@@ -2,7 +2,7 @@
 
 use super::bytes::*;
 use super::search::*;
-use crate::model::Model;
+use crate::doc_model::DocModel;
 
 /// Expands `h` with a vanished user-defined pair before the damaged character whose bytes are
 /// `b1 b2`: the original held `(lead, p1)` and `(p2, b1)`. The first character is scored alone
@@ -13,7 +13,7 @@ pub(super) fn expand_gap(
     lead: u8,
     (b1, b2): (u8, Option<u8>),
     keep: usize,
-    model: &Model,
+    model: &DocModel,
     next: &mut Vec<Hyp>,
 ) -> Option<f32> {
     // A first character the model finds implausible here is not worth pairing with every second.
@@ -44,7 +44,7 @@ pub(super) fn gap_firsts(
     lead: u8,
     keep: usize,
     min: f32,
-    model: &Model,
+    model: &DocModel,
 ) -> Vec<(f32, u8, char, u32)> {
     let mut firsts: Vec<(f32, u8, char, u32)> = pua_pairs()
         .iter()
@@ -77,7 +77,7 @@ pub(super) fn score_gap(
     firsts: &[(f32, u8, char, u32)],
     seconds: &[u8],
     keep: usize,
-    model: &Model,
+    model: &DocModel,
 ) -> Vec<GapReading> {
     let mut scored = Vec::new();
     for &(s1, p1, c1, id1) in firsts {
@@ -109,7 +109,7 @@ pub(super) fn expand_gap2(
     h: &Hyp,
     lead: u8,
     (b1, b2): (u8, u8),
-    model: &Model,
+    model: &DocModel,
     next: &mut Vec<Hyp>,
 ) {
     const FIRSTS: usize = 2;

@@ -34,6 +34,7 @@ mod orphan;
 mod search;
 
 use super::{Doc, Stage};
+use crate::doc_model::DocModel;
 use crate::edit::StageKind;
 use crate::model::Model;
 use crate::tables::{self, class};
@@ -57,19 +58,41 @@ impl Stage for ByteShift {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         let bytes = text.as_bytes();
         let mut from = 0;
+        // Built at the first `?` worth a search, so text without one pays nothing.
+        let mut model: Option<DocModel> = None;
         while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
             let q = from + rel;
             from = q + 1;
             if !beside_cjk(text, q) || reads_fluently_after(text, q) || private_use_near(text, q) {
                 continue;
             }
-            if let Some(fix) = repair_at(text, q) {
+            let model = model.get_or_insert_with(|| DocModel::new(text, &suspect_ranges(text)));
+            if let Some(fix) = repair_at(text, q, model) {
                 from = fix.end;
                 out.push(fix.replacement);
                 doc.shifts_repaired += 1;
             }
         }
     }
+}
+
+/// The text a shifted span may cover: from every `?` to the end of its line, at most
+/// [`search::MAX_SPAN`] characters. The document model counts only the text outside them.
+fn suspect_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (q, _) in text.match_indices('?') {
+        let end = text[q..]
+            .char_indices()
+            .take_while(|&(_, c)| c != '\n')
+            .take(search::MAX_SPAN)
+            .last()
+            .map_or(q, |(i, c)| q + i + c.len_utf8());
+        match ranges.last_mut() {
+            Some(last) if last.1 >= q => last.1 = last.1.max(end),
+            _ => ranges.push((q, end)),
+        }
+    }
+    ranges
 }
 
 /// Whether a private-use character stands right around a `?`: a decoder that reads GB18030 one

@@ -4,7 +4,7 @@ use super::annotation::*;
 use super::bytes::*;
 use super::gaps::*;
 use super::search::*;
-use crate::model::Model;
+use crate::doc_model::DocModel;
 
 /// What an orphan `?` swallowed, judged from what follows it.
 pub(super) fn swallowed(w: &[char]) -> Option<char> {
@@ -67,7 +67,7 @@ pub(super) fn expand_orphan(
     rank: usize,
     lead: u8,
     w: &[char],
-    model: &Model,
+    model: &DocModel,
     finish: &mut dyn FnMut(Hyp),
 ) {
     let rest = &w[h.pos + 1..];
@@ -168,7 +168,7 @@ pub(super) fn expand_orphan(
 /// Readings of an orphan byte right after a vanished pair: `(lead, p1)` then `(p2, x)`, where
 /// `(p1, p2)` fell into a user-defined area and `x` is the orphan byte (any lead byte, its trail
 /// lost). Only the best few are returned, as (state without text, the two characters).
-pub(super) fn orphan_after_gap(bare: &Hyp, lead: u8, model: &Model) -> Vec<(Hyp, [char; 2])> {
+pub(super) fn orphan_after_gap(bare: &Hyp, lead: u8, model: &DocModel) -> Vec<(Hyp, [char; 2])> {
     const FIRSTS: usize = 1;
     const KEEP: usize = 16;
     let firsts = gap_firsts(bare, lead, FIRSTS, FIRST_MIN, model);

@@ -4,6 +4,7 @@ use super::annotation::*;
 use super::bytes::*;
 use super::gaps::*;
 use super::orphan::*;
+use crate::doc_model::DocModel;
 use crate::gb;
 use crate::model::Model;
 use crate::stages::pinyin::is_reading;
@@ -83,7 +84,7 @@ pub(super) fn open_quotes(line: &str) -> (i32, i32) {
 }
 
 /// Scores `c` after the hypothesis's last two characters and appends it.
-pub(super) fn emit(h: &mut Hyp, model: &Model, c: char) {
+pub(super) fn emit(h: &mut Hyp, model: &DocModel, c: char) {
     let id = model.id(c);
     h.score += model.logp3_id(h.last2, h.last, id);
     push(h, c, id);
@@ -112,8 +113,7 @@ pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
     h.out.push(c);
 }
 
-pub(super) fn repair_at(text: &str, q: usize) -> Option<Fix> {
-    let model = Model::get();
+pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
     let mut before = text[..q].chars().rev();
     let prev = before.next().unwrap_or('\n');
     let prev2 = before.next().unwrap_or('\n');
@@ -347,7 +347,7 @@ pub(super) fn expand_ascii(
     lead: u8,
     c: char,
     w: &[char],
-    model: &Model,
+    model: &DocModel,
     next: &mut Vec<Hyp>,
     finish: &mut dyn FnMut(Hyp),
 ) {
