@@ -93,6 +93,16 @@ pub trait Stage: Sync {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>);
 }
 
+/// Runs `stage` alone over `text` as one document with the default options (unit tests).
+#[cfg(test)]
+pub(crate) fn run_alone(stage: &dyn Stage, text: &str) -> String {
+    crate::text::apply_with(text, |t, out| {
+        let opts = crate::Options::default();
+        let mut doc = Doc::new(&opts, crate::scan::Flags::default(), t);
+        stage.run(t, &mut doc, out);
+    })
+}
+
 /// The stages in the order they run: the reverse of the order damage is applied in.
 pub static PIPELINE: [&dyn Stage; 6] = [
     &byteshift::ByteShift,

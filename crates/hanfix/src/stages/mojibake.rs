@@ -1009,7 +1009,6 @@ mod tests {
 
     #[test]
     fn two_damaged_spans_one_clean_character_apart_are_repaired_each() {
-        let gbk = |s: &str| GB18030.decode(s.as_bytes()).0.into_owned();
         let damaged = format!(
             "由市、县（市、{}责{}期改正",
             gbk("区）民政部门"),
@@ -1019,11 +1018,12 @@ mod tests {
     }
 
     fn repair_doc(text: &str) -> String {
-        crate::text::apply_with(text, |t, out| {
-            let opts = crate::Options::default();
-            let mut doc = Doc::new(&opts, crate::scan::Flags::default(), t);
-            Mojibake.run(t, &mut doc, out);
-        })
+        crate::stages::run_alone(&Mojibake, text)
+    }
+
+    /// `s` as a GBK decoder reads its UTF-8 bytes.
+    fn gbk(s: &str) -> String {
+        GB18030.decode(s.as_bytes()).0.into_owned()
     }
 
     #[test]
@@ -1053,7 +1053,6 @@ mod tests {
     #[test]
     fn a_span_whose_middle_looks_ordinary_is_repaired_to_its_end() {
         // `具有` read as GBK is `鍏锋湁`: a window ending at `锋` would cut `有` in half.
-        let gbk = |s: &str| GB18030.decode(s.as_bytes()).0.into_owned();
         let damaged = format!(
             "意传播虚假恐{}一的{}定为刑法",
             gbk("怖信息，具有下列情形之"),

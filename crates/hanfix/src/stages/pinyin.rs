@@ -242,11 +242,7 @@ mod tests {
     }
 
     fn fix(text: &str) -> String {
-        crate::text::apply_with(text, |t, out| {
-            let opts = crate::Options::default();
-            let mut doc = Doc::new(&opts, crate::scan::Flags::default(), t);
-            Pinyin.run(t, &mut doc, out);
-        })
+        crate::stages::run_alone(&Pinyin, text)
     }
 
     #[test]
