@@ -715,10 +715,23 @@ type Guess = (char, u32, f32);
 /// together (當 and 噹 are one id), and between equals the common character wins.
 const RARE_GUESS: f32 = 1.0;
 
+/// log10 cost of guessing a Traditional form other than the usual one for its Simplified form.
+const VARIANT_GUESS: f32 = 0.5;
+
 fn guess(c: char, model: &Model) -> Option<Guess> {
     let id = model.id(c);
     let rare = tables::class(c) & class::RARE != 0;
-    (id != 0 && !is_private_use(c)).then_some((c, id, if rare { RARE_GUESS } else { 0.0 }))
+    // The model folds fullwidth letters into its letter token: `ｂ` before a surfacing `T`
+    // would read as a word, so they pay what a realigned reading pays for them.
+    // Of the Traditional forms the model folds into one id, the first conversion of their
+    // Simplified form is the usual one (`當`, not `噹`).
+    let usual = match tables::t2s(c).and_then(|s| tables::s2t(*s.first()?)) {
+        Some(t) => t.first() == Some(&c),
+        None => true,
+    };
+    let cost = if rare { RARE_GUESS } else { 0.0 } + if usual { 0.0 } else { VARIANT_GUESS }
+        - Model::width_cost(c);
+    (id != 0 && !is_private_use(c)).then_some((c, id, cost))
 }
 
 /// GBK characters whose two bytes a Big5 decoder rejects as a pair (a trail byte 0x80-0xA0, or
@@ -771,6 +784,19 @@ fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
         return candidate.to_owned();
     }
     let mut chars: Vec<char> = candidate.chars().collect();
+    // The model gives a character and its other script's form one id: the candidate's own
+    // script decides between them.
+    let count = |bit: u8| {
+        chars
+            .iter()
+            .filter(|&&c| tables::class(c) & bit != 0)
+            .count()
+    };
+    let other_script = if count(class::TRAD) > count(class::SIMP) {
+        class::SIMP
+    } else {
+        class::TRAD
+    };
     let mut i = 0;
     while i < chars.len() {
         if chars[i] != '\u{FFFD}' {
@@ -797,13 +823,23 @@ fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
                     let s = model.logp3_id(ctx[0], ctx[1], id)
                         + model.logp3_id(ctx[1], id, ctx[2])
                         + model.logp3_id(id, ctx[2], ctx[3])
-                        - cost;
+                        - cost
+                        - if tables::class(c) & other_script != 0 {
+                            VARIANT_GUESS
+                        } else {
+                            0.0
+                        };
                     (s, c)
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };
-        // A whole character lost, or a lead byte lost with its trail surfacing as ASCII.
-        let whole = best_of(big5_rejected(), ids([-2, -1, 1, 2], &chars));
+        // A whole character lost, or a lead byte lost with its trail surfacing as ASCII. Both
+        // readings are scored up to the same character, two past the trail: the whole reading
+        // keeps the trail as a character of its own, which pays one more term.
+        let whole = best_of(big5_rejected(), ids([-2, -1, 1, 2], &chars)).map(|(s, c)| {
+            let [a, b, z, _] = ids([1, 2, 3, 0], &chars);
+            (s + model.logp3_id(a, b, z), c)
+        });
         let lead = chars
             .get(i + 1)
             .filter(|c| ('\u{40}'..='\u{7E}').contains(*c))
@@ -992,6 +1028,37 @@ mod tests {
         assert!(
             fixed.starts_with("臺灣南方，巴丹") && fixed.ends_with("以南為巴士海峽。"),
             "{fixed}"
+        );
+    }
+
+    #[test]
+    fn a_lost_lead_before_its_surfacing_trail_competes_on_equal_terms() {
+        // `員` is 86 54 and `係` 82 53 in GBK: Big5 rejects both pairs and keeps each trail as
+        // ASCII (`委�T關�S`). Read as whole lost characters, the trails would be letters after
+        // fullwidth ones (`ｂS`), which the model folds into one letter token.
+        let (bytes, _, _) = GB18030.encode("委員關係");
+        let (damaged, _, _) = BIG5.decode(&bytes);
+        assert!(damaged.contains("\u{FFFD}T") && damaged.contains("\u{FFFD}S"));
+        let model = Model::get();
+        assert_eq!(
+            fill_lost("這位委\u{FFFD}T關\u{FFFD}S人脈", model, '道', '很'),
+            "這位委員關係人脈"
+        );
+    }
+
+    #[test]
+    fn a_lost_character_is_guessed_in_the_script_around_it() {
+        // `让` and `讓` are one id to the model; both are GBK pairs Big5 rejects.
+        let model = Model::get();
+        assert!(big5_rejected().iter().any(|g| g.0 == '让'));
+        assert!(big5_rejected().iter().any(|g| g.0 == '讓'));
+        assert_eq!(
+            fill_lost("依法转\u{FFFD}土地", model, '，', '。'),
+            "依法转让土地"
+        );
+        assert_eq!(
+            fill_lost("依法轉\u{FFFD}土地", model, '，', '。'),
+            "依法轉讓土地"
         );
     }
 
