@@ -10,6 +10,7 @@
 use encoding_rs::{Encoding, BIG5, GB18030, UTF_8, WINDOWS_1252};
 
 use super::{Doc, Stage};
+use crate::doc_model::DocModel;
 use crate::edit::StageKind;
 use crate::gb::{is_private_use, PairTable};
 use crate::model::Model;
@@ -72,6 +73,7 @@ impl Stage for Mojibake {
             }
             reps.sort_by_key(|r: &Replacement| r.start);
         }
+        guess_lost(text, &mut reps);
         doc.mojibake_repaired += reps.len();
         out.extend(reps);
     }
@@ -489,8 +491,41 @@ const ROUND_TRIPS: &[(u8, &str)] = &[
     (3, "UTF-8 read as CP1252"),
     (4, "UTF-8 read as Latin-1"),
     (5, "Big5 read as GBK"),
-    (6, "GBK read as Big5"),
+    (6, GBK_AS_BIG5),
 ];
+
+/// The reason of the round trip whose U+FFFD stand for lost GBK characters.
+const GBK_AS_BIG5: &str = "GBK read as Big5";
+
+/// Guesses the lost characters (U+FFFD) of the document's GBK-read-as-Big5 repairs, once all
+/// its repairs are chosen: with them applied, the document's own text (names, terms it uses
+/// elsewhere) joins the model ([`DocModel`]) and each guess sees repaired neighbours.
+fn guess_lost(text: &str, reps: &mut [Replacement]) {
+    let lost = |r: &Replacement| r.reason == GBK_AS_BIG5 && r.text.contains('\u{FFFD}');
+    if !reps.iter().any(lost) {
+        return;
+    }
+    // The repaired document, and where each repair landed in it.
+    let mut patched = String::with_capacity(text.len());
+    let mut spans = Vec::with_capacity(reps.len());
+    let mut at = 0;
+    for r in reps.iter() {
+        patched.push_str(&text[at..r.start]);
+        let start = patched.len();
+        patched.push_str(&r.text);
+        spans.push((start, patched.len()));
+        at = r.end;
+    }
+    patched.push_str(&text[at..]);
+    let model = DocModel::new(&patched, &[]);
+    for (r, &(start, end)) in reps.iter_mut().zip(&spans) {
+        if lost(r) {
+            let prev = patched[..start].chars().next_back().unwrap_or('\n');
+            let next = patched[end..].chars().next().unwrap_or('\n');
+            r.text = fill_lost(&r.text, &model, prev, next);
+        }
+    }
+}
 
 fn codecs(kind: u8) -> (Codec, &'static Encoding) {
     match kind {
@@ -576,17 +611,12 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
                 }
                 _ => candidate,
             };
-            // The lost characters of a Big5 reading are guessed only once it is accepted: its
-            // score keeps them unknown, as the damaged run's does, so that the guesses cannot
-            // outweigh what the round trip explains.
+            // The lost characters of a Big5 reading are guessed only once every repair of the
+            // document is chosen ([`guess_lost`]): its score keeps them unknown, as the damaged
+            // run's does, so that the guesses cannot outweigh what the round trip explains.
             let s = score_of(model, prev, &candidate, next);
             if best.as_ref().is_none_or(|b| s > b.0) {
                 restored_cut = cut.as_ref() == Some(&candidate);
-                let candidate = if kind == 6 {
-                    fill_lost(&candidate, model, prev, next)
-                } else {
-                    candidate
-                };
                 best = Some((s, candidate, reason));
             }
         }
@@ -779,7 +809,7 @@ fn big5_rejected_leads(trail: u8) -> &'static [Guess] {
 /// character of [`big5_rejected`] the model prefers between its neighbours. A U+FFFD followed by
 /// an ASCII character 0x40-0x7E may also be a lost lead byte whose trail surfaced as that
 /// character (a pair Big5 leaves unassigned): the model decides between the two readings.
-fn fill_lost(candidate: &str, model: &Model, prev: char, next: char) -> String {
+fn fill_lost(candidate: &str, model: &DocModel, prev: char, next: char) -> String {
     if !candidate.contains('\u{FFFD}') {
         return candidate.to_owned();
     }
@@ -1039,9 +1069,9 @@ mod tests {
         let (bytes, _, _) = GB18030.encode("委員關係");
         let (damaged, _, _) = BIG5.decode(&bytes);
         assert!(damaged.contains("\u{FFFD}T") && damaged.contains("\u{FFFD}S"));
-        let model = Model::get();
+        let model = DocModel::new("", &[]);
         assert_eq!(
-            fill_lost("這位委\u{FFFD}T關\u{FFFD}S人脈", model, '道', '很'),
+            fill_lost("這位委\u{FFFD}T關\u{FFFD}S人脈", &model, '道', '很'),
             "這位委員關係人脈"
         );
     }
@@ -1049,16 +1079,29 @@ mod tests {
     #[test]
     fn a_lost_character_is_guessed_in_the_script_around_it() {
         // `让` and `讓` are one id to the model; both are GBK pairs Big5 rejects.
-        let model = Model::get();
+        let model = DocModel::new("", &[]);
         assert!(big5_rejected().iter().any(|g| g.0 == '让'));
         assert!(big5_rejected().iter().any(|g| g.0 == '讓'));
         assert_eq!(
-            fill_lost("依法转\u{FFFD}土地", model, '，', '。'),
+            fill_lost("依法转\u{FFFD}土地", &model, '，', '。'),
             "依法转让土地"
         );
         assert_eq!(
-            fill_lost("依法轉\u{FFFD}土地", model, '，', '。'),
+            fill_lost("依法轉\u{FFFD}土地", &model, '，', '。'),
             "依法轉讓土地"
+        );
+    }
+
+    #[test]
+    fn a_lost_character_is_guessed_from_what_the_document_says_elsewhere() {
+        // `鎮` and `總` are pairs Big5 rejects (`小��是`). Alone, the model reads `小龍類是`; the
+        // document's first line names the town.
+        let (bytes, _, _) = GB18030.encode("每到週末，小鎮總是擠滿了遊客。");
+        let (damaged, _, _) = BIG5.decode(&bytes);
+        assert!(damaged.contains("\u{FFFD}\u{FFFD}"), "{damaged}");
+        assert_eq!(
+            repair_doc(&format!("這座小鎮以溫泉聞名，老街很熱鬧。\n{damaged}\n")),
+            "這座小鎮以溫泉聞名，老街很熱鬧。\n每到週末，小鎮總是擠滿了遊客。\n"
         );
     }
 
