@@ -12,11 +12,13 @@
 //! The text it counts must exclude the damage under repair (see [`DocModel::new`]), or the
 //! garbage itself would read as familiar.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
 
 use crate::model::Model;
+use crate::tables::{self, class};
 
 /// Weight of the document's bigram distribution in the mixture, chosen with a model that had not
 /// seen the training subsets `hans_small`/`hant_small` (0.05, 0.1, 0.15, 0.2 and 0.3 tried, and
@@ -60,7 +62,15 @@ pub(crate) struct DocModel {
     contexts: IdMap<u32>,
     /// `log10(1 − λ)`: the model's share in a context the document has seen.
     keep: f32,
+    /// The class bit ([`class::TRAD`] or [`class::SIMP`]) of the script the document does not
+    /// write in, or 0 when it shows neither more.
+    other_script: u8,
 }
+
+/// log10 cost of a character of the script the document does not write in. The model gives a
+/// Traditional character and its Simplified form one id (`國`, `国`), so where the bytes allow
+/// both, only the document's script can choose.
+pub(crate) const OTHER_SCRIPT: f32 = 2.0;
 
 impl DocModel {
     /// Counts the bigrams of `text` whose two characters both lie outside `excluded` (sorted,
@@ -72,6 +82,7 @@ impl DocModel {
         let mut contexts = IdMap::default();
         let mut holes = excluded.iter().peekable();
         let mut prev = 0u32;
+        let (mut trad, mut simp) = (0usize, 0usize);
         for (i, c) in text.char_indices() {
             while holes.peek().is_some_and(|&&(_, end)| end <= i) {
                 holes.next();
@@ -80,6 +91,9 @@ impl DocModel {
                 prev = 0;
                 continue;
             }
+            let cls = tables::class(c);
+            trad += usize::from(cls & class::TRAD != 0);
+            simp += usize::from(cls & class::SIMP != 0);
             let id = model.id(c);
             if prev != 0 && id != 0 {
                 *pairs
@@ -94,6 +108,22 @@ impl DocModel {
             pairs,
             contexts,
             keep: (1.0 - LAMBDA).log10(),
+            other_script: match trad.cmp(&simp) {
+                Ordering::Greater => class::SIMP,
+                Ordering::Less => class::TRAD,
+                Ordering::Equal => 0,
+            },
+        }
+    }
+
+    /// log10 prior of writing `c` in this document: [`OTHER_SCRIPT`] for a character of the
+    /// script the document does not write in, 0 otherwise.
+    #[inline]
+    pub(crate) fn script_cost(&self, c: char) -> f32 {
+        if self.other_script != 0 && tables::class(c) & self.other_script != 0 {
+            -OTHER_SCRIPT
+        } else {
+            0.0
         }
     }
 
@@ -142,6 +172,21 @@ mod tests {
         // A context the document never had is the model's.
         let (x, y) = (id('天'), id('气'));
         assert_eq!(dm.logp3_id(a, x, y), m.logp3_id(a, x, y));
+    }
+
+    #[test]
+    fn the_script_the_document_does_not_write_in_costs() {
+        let hans = DocModel::new("这里的国家公园很大。", &[]);
+        assert_eq!(hans.script_cost('國'), -OTHER_SCRIPT);
+        assert_eq!(hans.script_cost('国'), 0.0);
+        let hant = DocModel::new("這裡的國家公園很大。", &[]);
+        assert_eq!(hant.script_cost('国'), -OTHER_SCRIPT);
+        assert_eq!(hant.script_cost('國'), 0.0);
+        // Characters both scripts share say nothing; neither does damage under repair.
+        let neither = DocModel::new("公司", &[]);
+        assert_eq!(neither.script_cost('國'), 0.0);
+        let excluded = DocModel::new("國家很大", &[(0, 6)]);
+        assert_eq!(excluded.script_cost('国'), 0.0);
     }
 
     #[test]

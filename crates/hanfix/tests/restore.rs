@@ -223,6 +223,21 @@ fn names_the_document_uses_elsewhere_are_read_back_in_a_span() {
 }
 
 #[test]
+fn a_span_in_simplified_text_is_read_back_in_simplified_characters() {
+    // The model gives `佈` and `布` one id. Where the bytes of a vanished pair allow either, the
+    // script of the rest of the document decides: this had read `提供了解发佈的午餐`.
+    let context = "这项规定由国务院发布，各级机关应当遵守，违反规定的单位将被处罚。\n";
+    let (damaged, clean) = (
+        "学校为学生提供了?夥训奈绮汀?",
+        "学校为学生提供了免费的午餐。",
+    );
+    assert_eq!(
+        keep_script().fix(&format!("{context}{damaged}")),
+        format!("{context}{clean}")
+    );
+}
+
+#[test]
 fn annotations_of_garbage_characters_go_with_the_garbage() {
     // Garbage characters of a shifted span received their own pinyin.
     let damaged = "村委会决?ò押(yā)颖叩目盏馗慕ǔ尚(shàng)」愠。先嗣强梢栽谡饫锵缕辶奶臁?";

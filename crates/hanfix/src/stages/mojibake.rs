@@ -814,19 +814,6 @@ fn fill_lost(candidate: &str, model: &DocModel, prev: char, next: char) -> Strin
         return candidate.to_owned();
     }
     let mut chars: Vec<char> = candidate.chars().collect();
-    // The model gives a character and its other script's form one id: the candidate's own
-    // script decides between them.
-    let count = |bit: u8| {
-        chars
-            .iter()
-            .filter(|&&c| tables::class(c) & bit != 0)
-            .count()
-    };
-    let other_script = if count(class::TRAD) > count(class::SIMP) {
-        class::SIMP
-    } else {
-        class::TRAD
-    };
     let mut i = 0;
     while i < chars.len() {
         if chars[i] != '\u{FFFD}' {
@@ -854,11 +841,7 @@ fn fill_lost(candidate: &str, model: &DocModel, prev: char, next: char) -> Strin
                         + model.logp3_id(ctx[1], id, ctx[2])
                         + model.logp3_id(id, ctx[2], ctx[3])
                         - cost
-                        - if tables::class(c) & other_script != 0 {
-                            VARIANT_GUESS
-                        } else {
-                            0.0
-                        };
+                        + model.script_cost(c);
                     (s, c)
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -1078,16 +1061,18 @@ mod tests {
 
     #[test]
     fn a_lost_character_is_guessed_in_the_script_around_it() {
-        // `让` and `讓` are one id to the model; both are GBK pairs Big5 rejects.
-        let model = DocModel::new("", &[]);
+        // `让` and `讓` are one id to the model; both are GBK pairs Big5 rejects. The document's
+        // script decides.
         assert!(big5_rejected().iter().any(|g| g.0 == '让'));
         assert!(big5_rejected().iter().any(|g| g.0 == '讓'));
+        let hans = DocModel::new("他们在这块土地上盖了房子。", &[]);
         assert_eq!(
-            fill_lost("依法转\u{FFFD}土地", &model, '，', '。'),
+            fill_lost("依法转\u{FFFD}土地", &hans, '，', '。'),
             "依法转让土地"
         );
+        let hant = DocModel::new("他們在這塊土地上蓋了房子。", &[]);
         assert_eq!(
-            fill_lost("依法轉\u{FFFD}土地", &model, '，', '。'),
+            fill_lost("依法轉\u{FFFD}土地", &hant, '，', '。'),
             "依法轉讓土地"
         );
     }

@@ -51,7 +51,8 @@ pub(super) fn gap_firsts(
         .filter_map(|&(p1, _)| {
             let c1 = pair(lead, p1)?;
             let id1 = model.id(c1);
-            Some((model.logp3_id(h.last2, h.last, id1), p1, c1, id1))
+            let s1 = model.logp3_id(h.last2, h.last, id1) + model.script_cost(c1);
+            Some((s1, p1, c1, id1))
         })
         .filter(|f| f.0 >= min)
         .collect();
@@ -86,7 +87,11 @@ pub(super) fn score_gap(
                 let Some(c2) = pair(p2, x) else { continue };
                 let id2 = model.id(c2);
                 scored.push(GapReading {
-                    score: h.score + GAP_PRIOR + s1 + model.logp3_id(h.last, id1, id2),
+                    score: h.score
+                        + GAP_PRIOR
+                        + s1
+                        + model.logp3_id(h.last, id1, id2)
+                        + model.script_cost(c2),
                     first: (c1, id1),
                     second: (c2, id2),
                     byte: x,
@@ -123,7 +128,10 @@ pub(super) fn expand_gap2(
         for &q2 in pua_trails(m.byte) {
             let Some(c3) = pair(q2, b1) else { continue };
             let id3 = model.id(c3);
-            let total = m.score + GAP_PRIOR + model.logp3_id(m.first.1, m.second.1, id3);
+            let total = m.score
+                + GAP_PRIOR
+                + model.logp3_id(m.first.1, m.second.1, id3)
+                + model.script_cost(c3);
             let mut g = extend(
                 h,
                 &[m.first, m.second, (c3, id3)],

@@ -86,7 +86,7 @@ pub(super) fn open_quotes(line: &str) -> (i32, i32) {
 /// Scores `c` after the hypothesis's last two characters and appends it.
 pub(super) fn emit(h: &mut Hyp, model: &DocModel, c: char) {
     let id = model.id(c);
-    h.score += model.logp3_id(h.last2, h.last, id);
+    h.score += model.logp3_id(h.last2, h.last, id) + model.script_cost(c);
     push(h, c, id);
 }
 
