@@ -13,8 +13,6 @@
 //! garbage itself would read as familiar.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
 
 use crate::model::Model;
@@ -25,46 +23,30 @@ use crate::tables::{self, class};
 /// weights growing with the context's count: no better).
 pub(crate) const LAMBDA: f32 = 0.1;
 
-/// A multiplicative hasher for model ids: the keys are small integers, and the table sits in the
-/// inner loop of the byte-shift search.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type IdMap<K> = HashMap<K, u32, BuildHasherDefault<IdHasher>>;
-
 /// The embedded model with a document's bigram cache mixed in. Dereferences to [`Model`] for
 /// everything but [`DocModel::logp3_id`].
 pub(crate) struct DocModel {
     model: &'static Model,
-    /// Bigram counts, keyed `prev << 32 | cur`.
-    pairs: IdMap<u64>,
-    /// How often each id starts a counted bigram.
-    contexts: IdMap<u32>,
+    /// For each model id, as a context: how many counted bigrams it starts, and where its
+    /// continuations are in `next`. Dense, since the lookup sits in the inner loop of the
+    /// byte-shift search (a hash map there cost as much as the model itself).
+    rows: Vec<Row>,
+    /// Continuations `(id, count)` of each context, sorted by id within its row.
+    next: Vec<(u32, u32)>,
     /// `log10(1 − λ)`: the model's share in a context the document has seen.
     keep: f32,
     /// The class bit ([`class::TRAD`] or [`class::SIMP`]) of the script the document does not
     /// write in, or 0 when it shows neither more.
     other_script: u8,
+}
+
+/// A context's counted bigrams: how many, and where its continuations start in
+/// [`DocModel::next`] and how many distinct ones there are.
+#[derive(Debug, Clone, Copy, Default)]
+struct Row {
+    n: u32,
+    start: u32,
+    len: u32,
 }
 
 /// log10 cost of a character of the script the document does not write in. The model gives a
@@ -78,8 +60,7 @@ impl DocModel {
     /// not counted.
     pub(crate) fn new(text: &str, excluded: &[(usize, usize)]) -> DocModel {
         let model = Model::get();
-        let mut pairs = IdMap::default();
-        let mut contexts = IdMap::default();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut holes = excluded.iter().peekable();
         let mut prev = 0u32;
         let (mut trad, mut simp) = (0usize, 0usize);
@@ -96,17 +77,33 @@ impl DocModel {
             simp += usize::from(cls & class::SIMP != 0);
             let id = model.id(c);
             if prev != 0 && id != 0 {
-                *pairs
-                    .entry(u64::from(prev) << 32 | u64::from(id))
-                    .or_insert(0) += 1;
-                *contexts.entry(prev).or_insert(0) += 1;
+                pairs.push((prev, id));
             }
             prev = id;
         }
+        pairs.sort_unstable();
+        let mut rows = vec![Row::default(); model.vocab_size() as usize];
+        let mut next: Vec<(u32, u32)> = Vec::new();
+        for &(b, c) in &pairs {
+            let Some(row) = rows.get_mut(b as usize) else {
+                continue;
+            };
+            if row.n == 0 {
+                row.start = next.len() as u32;
+            }
+            row.n += 1;
+            match next.last_mut() {
+                Some(last) if row.len > 0 && last.0 == c => last.1 += 1,
+                _ => {
+                    next.push((c, 1));
+                    row.len += 1;
+                }
+            }
+        }
         DocModel {
             model,
-            pairs,
-            contexts,
+            rows,
+            next,
             keep: (1.0 - LAMBDA).log10(),
             other_script: match trad.cmp(&simp) {
                 Ordering::Greater => class::SIMP,
@@ -132,13 +129,19 @@ impl DocModel {
     #[inline]
     pub(crate) fn logp3_id(&self, a: u32, b: u32, c: u32) -> f32 {
         let base = self.model.logp3_id(a, b, c);
-        let Some(&n) = self.contexts.get(&b) else {
+        let Some(row) = self.rows.get(b as usize).filter(|r| r.n > 0) else {
             return base;
         };
-        match self.pairs.get(&(u64::from(b) << 32 | u64::from(c))) {
-            None => base + self.keep,
-            Some(&k) => {
-                let p = (1.0 - LAMBDA) * 10f32.powf(base) + LAMBDA * k as f32 / n as f32;
+        let start = row.start as usize;
+        let cont = self
+            .next
+            .get(start..start + row.len as usize)
+            .unwrap_or(&[]);
+        match cont.binary_search_by_key(&c, |&(id, _)| id) {
+            Err(_) => base + self.keep,
+            Ok(i) => {
+                let k = cont[i].1;
+                let p = (1.0 - LAMBDA) * 10f32.powf(base) + LAMBDA * k as f32 / row.n as f32;
                 p.log10()
             }
         }
@@ -194,9 +197,9 @@ mod tests {
         let text = "甲乙丙丁";
         // Exclude `乙丙` (bytes 3..9): no bigram touches them.
         let dm = DocModel::new(text, &[(3, 9)]);
-        assert!(dm.pairs.is_empty());
+        assert!(dm.next.is_empty());
         let whole = DocModel::new(text, &[]);
-        assert_eq!(whole.pairs.len(), 3);
+        assert_eq!(whole.next.len(), 3);
     }
 
     #[test]
