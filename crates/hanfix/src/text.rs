@@ -199,6 +199,24 @@ impl Tracked {
     }
 }
 
+/// `text` with `reps` (sorted, non-overlapping) applied, and the byte range each replacement
+/// occupies in the result: what a stage's own proposals would make of the document, for
+/// statistics over the repaired text before the proposals are handed on.
+pub(crate) fn patched(text: &str, reps: &[Replacement]) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut spans = Vec::with_capacity(reps.len());
+    let mut at = 0;
+    for r in reps {
+        out.push_str(&text[at..r.start]);
+        let start = out.len();
+        out.push_str(&r.text);
+        spans.push((start, out.len()));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    (out, spans)
+}
+
 /// Runs one proposal function over `text` and applies its replacements (for stage tests).
 #[cfg(test)]
 pub(crate) fn apply_with(text: &str, propose: impl Fn(&str, &mut Vec<Replacement>)) -> String {
@@ -215,6 +233,13 @@ mod tests {
 
     fn rep(s: usize, e: usize, t: &str) -> Replacement {
         Replacement::new(s, e, t, 1.0, "test")
+    }
+
+    #[test]
+    fn patched_text_reports_where_each_replacement_landed() {
+        let (t, spans) = patched("ab?cd?e", &[rep(2, 3, "XYZ"), rep(5, 6, "")]);
+        assert_eq!(t, "abXYZcde");
+        assert_eq!(spans, vec![(2, 5), (7, 7)]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::edit::StageKind;
 use crate::gb::{is_private_use, PairTable};
 use crate::model::Model;
 use crate::tables::{self, class};
-use crate::text::Replacement;
+use crate::text::{patched, Replacement};
 
 /// The `mojibake` stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -505,18 +505,7 @@ fn guess_lost(text: &str, reps: &mut [Replacement]) {
     if !reps.iter().any(lost) {
         return;
     }
-    // The repaired document, and where each repair landed in it.
-    let mut patched = String::with_capacity(text.len());
-    let mut spans = Vec::with_capacity(reps.len());
-    let mut at = 0;
-    for r in reps.iter() {
-        patched.push_str(&text[at..r.start]);
-        let start = patched.len();
-        patched.push_str(&r.text);
-        spans.push((start, patched.len()));
-        at = r.end;
-    }
-    patched.push_str(&text[at..]);
+    let (patched, spans) = patched(text, reps);
     let model = DocModel::new(&patched, &[]);
     for (r, &(start, end)) in reps.iter_mut().zip(&spans) {
         if lost(r) {
