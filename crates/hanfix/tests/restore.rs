@@ -223,6 +223,25 @@ fn names_the_document_uses_elsewhere_are_read_back_in_a_span() {
 }
 
 #[test]
+fn a_name_one_span_spells_out_is_read_back_in_the_next() {
+    // Both lines are shifted from their start, so no undamaged text names `喀纳巴斯`: alone, the
+    // second line reads `摩纳巴斯`. Once the first line is repaired, it names it.
+    let damaged = "?钡卣龆ㄔ诳δ砂退瓜抗壬枇⒈；で?\n研究人员在?δ砂退瓜抗确⑾至艘恢中碌睦蓟ā?\n";
+    assert_eq!(
+        keep_script().fix(damaged),
+        "当地政府决定在喀纳巴斯峡谷设立保护区。\n研究人员在喀纳巴斯峡谷发现了一种新的兰花。\n"
+    );
+}
+
+#[test]
+fn a_span_at_a_line_start_may_open_with_a_symbol() {
+    // `喀` is BF A6: the first pair after the lost byte, A6 C4, is the Greek `δ`.
+    let fixed = keep_script().fix("?δ砂退瓜抗绕蚴螅磕晡罅坑慰汀?\n");
+    assert!(fixed.contains("纳巴斯峡谷气候湿润，"), "{fixed}");
+    assert!(!fixed.contains('?'), "{fixed}");
+}
+
+#[test]
 fn a_span_in_simplified_text_is_read_back_in_simplified_characters() {
     // The model gives `佈` and `布` one id. Where the bytes of a vanished pair allow either, the
     // script of the rest of the document decides: this had read `提供了解发佈的午餐`.

@@ -38,8 +38,9 @@ use crate::doc_model::DocModel;
 use crate::edit::StageKind;
 use crate::model::Model;
 use crate::tables::{self, class};
-use crate::text::Replacement;
+use crate::text::{patched, Replacement};
 use annotation::annotation_body;
+use bytes::two_bytes;
 use search::repair_at;
 
 /// The `byteshift` stage.
@@ -58,21 +59,29 @@ impl Stage for ByteShift {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         let bytes = text.as_bytes();
         let mut from = 0;
-        // Built at the first `?` worth a search, so text without one pays nothing.
+        // Built at the first `?` worth a search, so text without one pays nothing, and again
+        // after each repair: the spans repaired so far join the document's text (a name one span
+        // spells out is then familiar in the next one), the spans still ahead stay out.
         let mut model: Option<DocModel> = None;
+        let mut fixes: Vec<Replacement> = Vec::new();
         while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
             let q = from + rel;
             from = q + 1;
             if !beside_cjk(text, q) || reads_fluently_after(text, q) || private_use_near(text, q) {
                 continue;
             }
-            let model = model.get_or_insert_with(|| DocModel::new(text, &suspect_ranges(text)));
-            if let Some(fix) = repair_at(text, q, model) {
+            let m = model.get_or_insert_with(|| {
+                let (so_far, _) = patched(text, &fixes);
+                DocModel::new(&so_far, &suspect_ranges(&so_far))
+            });
+            if let Some(fix) = repair_at(text, q, m) {
                 from = fix.end;
-                out.push(fix.replacement);
-                doc.shifts_repaired += 1;
+                fixes.push(fix.replacement);
+                model = None;
             }
         }
+        doc.shifts_repaired += fixes.len();
+        out.extend(fixes);
     }
 }
 
@@ -141,11 +150,19 @@ fn beside_cjk(text: &str, q: usize) -> bool {
     let prev = text[..q].chars().next_back();
     let mut after = text[q + 1..].chars();
     let (next, next2) = (after.next(), after.next());
-    // Chinese text on either side, or just past a folded mark (`?!霸`), or an annotation before
-    // it (`礎(chǔ)?!苯`): the annotation stage runs later.
+    // A symbol of GB2312's first rows (`δ`, `ぁ`, `┐`): a pair whose first byte was a trail in
+    // 0xA1-0xA9, as likely as any garbage character.
+    let symbol = |c: Option<char>| {
+        c.is_some_and(|c| {
+            !c.is_ascii() && two_bytes(c).is_some_and(|(b, _)| (0xA1..=0xA9).contains(&b))
+        })
+    };
+    // Chinese text on either side, or just past a folded mark (`?!霸`) or a symbol (`?δ砂`, at
+    // the start of a line), or an annotation before it (`礎(chǔ)?!苯`): the annotation stage
+    // runs later.
     cjk(prev)
         || cjk(next)
-        || (next.is_some_and(|c| c.is_ascii_punctuation()) && cjk(next2))
+        || ((next.is_some_and(|c| c.is_ascii_punctuation()) || symbol(next)) && cjk(next2))
         || prev == Some(')')
         || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
         || annotation_follows(&text[q + 1..])
@@ -160,4 +177,15 @@ fn annotation_follows(rest: &str) -> bool {
         w.get(from).is_some_and(|c| c.is_ascii_alphabetic())
             && annotation_body(&w[from..]).is_some()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suspects_run_from_each_question_mark_to_its_line_end() {
+        let text = "ab?cd\nef?g?h\n?";
+        assert_eq!(suspect_ranges(text), [(2, 5), (8, 12), (13, 14)]);
+    }
 }
