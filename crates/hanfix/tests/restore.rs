@@ -269,6 +269,15 @@ fn annotations_of_garbage_characters_go_with_the_garbage() {
 }
 
 #[test]
+fn an_annotation_names_the_character_an_orphan_completes_after_a_vanished_pair() {
+    // Seed order: `的，處(chù)` is B5 C4 A3 AC CC A6 then `(`; read one byte late, C4 A3 is `模`,
+    // AC CC falls into the user-defined area and vanishes, and A6 is an orphan lead that
+    // swallows the `(`. This had read `的，(chù)`.
+    let damaged = "責(zé)令改正，?懿桓恼模?chù)十萬元以上罰款。";
+    assert_eq!(fix(damaged), "责令改正，拒不改正的，处十万元以上罚款。");
+}
+
+#[test]
 fn annotation_after_a_span_names_the_realigned_character() {
     // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
     let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";

@@ -5,6 +5,7 @@ use super::bytes::*;
 use super::gaps::*;
 use super::search::*;
 use crate::doc_model::DocModel;
+use crate::stages::pinyin::is_reading;
 
 /// What an orphan `?` swallowed, judged from what follows it.
 pub(super) fn swallowed(w: &[char]) -> Option<char> {
@@ -78,15 +79,36 @@ pub(super) fn expand_orphan(
         // of the character the orphan completes (in the seed's layer order; when the annotation
         // belongs to a garbage character, it names nothing).
         let ann = annotation_body(rest);
-        for &ch in &trails {
-            let mut g = h.clone();
-            emit(&mut g, model, ch);
+        let close = |mut g: Hyp, ch: char| {
             g.score += reading_bonus(ch, ann.clone());
             // The swallowed character is restored but not scored: markup is not language.
             g.out.push(s);
             g.pending = None;
             g.pos += 1;
-            finish(g);
+            g
+        };
+        for &ch in &trails {
+            let mut g = h.clone();
+            emit(&mut g, model, ch);
+            finish(close(g, ch));
+        }
+        // Or a vanished pair came first (`的，處(chù)` reads `模?chù)`: `，處` straddles A3 AC CC A6,
+        // and AC CC is user-defined).
+        if rank < GAP2_FROM && h.gaps < MAX_GAPS {
+            let bare = Hyp {
+                out: String::new(),
+                ..*h
+            };
+            let syl = ann.as_ref().map(|(_, syl)| syl.as_str());
+            for (e, [first, second]) in orphan_after_gap(&bare, lead, model, syl) {
+                let mut g = Hyp {
+                    out: h.out.clone(),
+                    ..e
+                };
+                g.out.push(first);
+                g.out.push(second);
+                finish(close(g, second));
+            }
         }
         return;
     }
@@ -108,7 +130,7 @@ pub(super) fn expand_orphan(
     endings.extend(pair(lead, 0x80).map(|ch| one(ch, false)));
     if rank < GAP2_FROM && h.gaps < MAX_GAPS {
         endings.extend(
-            orphan_after_gap(&bare, lead, model)
+            orphan_after_gap(&bare, lead, model, None)
                 .into_iter()
                 .map(|(g, chars)| (g, chars, true)),
         );
@@ -168,12 +190,28 @@ pub(super) fn expand_orphan(
 /// Readings of an orphan byte right after a vanished pair: `(lead, p1)` then `(p2, x)`, where
 /// `(p1, p2)` fell into a user-defined area and `x` is the orphan byte (any lead byte, its trail
 /// lost). Only the best few are returned, as (state without text, the two characters).
-pub(super) fn orphan_after_gap(bare: &Hyp, lead: u8, model: &DocModel) -> Vec<(Hyp, [char; 2])> {
+pub(super) fn orphan_after_gap(
+    bare: &Hyp,
+    lead: u8,
+    model: &DocModel,
+    syllable: Option<&str>,
+) -> Vec<(Hyp, [char; 2])> {
     const FIRSTS: usize = 1;
     const KEEP: usize = 16;
     let firsts = gap_firsts(bare, lead, FIRSTS, FIRST_MIN, model);
     let orphans: Vec<u8> = (0x81u8..=0xFE).collect();
-    let scored = score_gap(bare, &firsts, &orphans, KEEP, model);
+    let scored = match syllable {
+        None => score_gap(bare, &firsts, &orphans, KEEP, model),
+        Some(syl) => {
+            let mut all = score_gap(bare, &firsts, &orphans, usize::MAX, model);
+            all.retain(|r| is_reading(r.second.0, syl));
+            if all.len() > KEEP {
+                all.select_nth_unstable_by(KEEP, |a, b| b.score.total_cmp(&a.score));
+                all.truncate(KEEP);
+            }
+            all
+        }
+    };
     scored
         .into_iter()
         .map(|r| {
