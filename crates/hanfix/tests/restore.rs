@@ -120,6 +120,24 @@ fn characters_a_converter_leaves_alone_reveal_converted_text() {
 }
 
 #[test]
+fn question_marks_a_writer_doubled_are_not_a_shifted_span() {
+    // `??` between Chinese text is also what a one-character span leaves (`。` and the line
+    // break it swallowed); the literal reading is scored as the fullwidth marks folding would
+    // have left, which these sentences favour.
+    let fixer = Fixer::new(Options {
+        punct: PunctMode::Keep,
+        ..Options::default()
+    });
+    for text in [
+        "你真的去了吗??我不信。",
+        "这是什么??怎么回事!!",
+        "他在干什么??快告诉我。",
+    ] {
+        assert_eq!(fixer.fix(text), text);
+    }
+}
+
+#[test]
 fn accented_latin_names_in_chinese_text_are_not_mojibake() {
     let fixer = Fixer::new(Options {
         punct: PunctMode::Keep,
@@ -275,6 +293,25 @@ fn an_annotation_names_the_character_an_orphan_completes_after_a_vanished_pair()
     // swallows the `(`. This had read `的，(chù)`.
     let damaged = "責(zé)令改正，?懿桓恼模?chù)十萬元以上罰款。";
     assert_eq!(fix(damaged), "责令改正，拒不改正的，处十万元以上罚款。");
+}
+
+#[test]
+fn a_span_of_one_character_ends_in_an_orphan_that_swallowed_something() {
+    // `。` then a line break: the lead byte A1 is lost and A3 becomes an orphan that swallows the
+    // line break. Read as one character with nothing swallowed (`自尊心如果`, `优美的游客`), the
+    // span would need a second resynchronising boundary two bytes after the first.
+    for (damaged, clean) in [
+        (
+            "他说大家都很有自尊??如果不尊重别人",
+            "他说大家都很有自尊。\n如果不尊重别人",
+        ),
+        (
+            "这里的风景非常优美??游客络绎不绝",
+            "这里的风景非常优美。\n游客络绎不绝",
+        ),
+    ] {
+        assert_eq!(keep_script().fix(damaged), clean);
+    }
 }
 
 #[test]

@@ -40,6 +40,13 @@ pub(super) const SWALLOWABLE: &[char] = &[
 /// always takes the next byte with it, so only a reader that resynchronised on its own leaves
 /// one alone (at the end of the text nothing is the only reading and costs nothing).
 pub(super) const SWALLOWED_NOTHING: f32 = -3.0;
+/// The same within the first [`SHORT_SPAN`] damaged characters of a span. A reader that
+/// resynchronises on its own does so at a boundary of its own (a chunk of the page decoded
+/// separately), and the lost byte at the span's start was one too: two such boundaries a few
+/// bytes apart are far less likely (`自尊??如果` is `自尊。⏎如果`, not `自尊心如果`).
+pub(super) const SWALLOWED_NOTHING_SHORT: f32 = -6.0;
+/// Damaged characters (the lost byte's `?` included) within which an orphan is in a short span.
+pub(super) const SHORT_SPAN: usize = 4;
 /// log10 prior of an orphan that swallowed one of [`SWALLOWABLE`].
 pub(super) const SWALLOWED_ASCII: f32 = -0.5;
 /// Only the best hypotheses of a step read a `?` as an orphan byte (it ends the span, so a
@@ -143,10 +150,10 @@ pub(super) fn expand_orphan(
     // Only the likeliest readings are paired with every swallowed character.
     endings.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
     for (i, (g, _, swallows)) in endings.iter().enumerate() {
-        let nothing = if *swallows && !rest.is_empty() {
-            SWALLOWED_NOTHING
-        } else {
-            0.0
+        let nothing = match (*swallows && !rest.is_empty(), h.pos < SHORT_SPAN) {
+            (false, _) => 0.0,
+            (true, false) => SWALLOWED_NOTHING,
+            (true, true) => SWALLOWED_NOTHING_SHORT,
         };
         ranked.push((
             g.score + nothing + model.logp3_id(g.last2, g.last, next_id),

@@ -189,7 +189,12 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
             skip -= 1;
             literal.push(total);
         } else {
-            let id = model.id(c);
+            // ASCII punctuation may be folded fullwidth punctuation (`吗??我`): the literal
+            // reading gets the better of the two, as the search does.
+            let id = match folded_punct(c).map(|f| model.id(f)) {
+                Some(f) if model.logp3_id(l2, l1, f) > model.logp3_id(l2, l1, model.id(c)) => f,
+                _ => model.id(c),
+            };
             literal.push(total + model.logp3_id(l2, l1, id));
             (l2, l1) = (l1, id);
         }
@@ -338,6 +343,13 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
             reason: std::borrow::Cow::Borrowed("GB18030 span decoded one byte late, realigned"),
         },
     })
+}
+
+/// The fullwidth form of ASCII punctuation that folding produces.
+fn folded_punct(c: char) -> Option<char> {
+    matches!(c, '!' | '?' | ',' | ':' | ';' | '(' | ')')
+        .then(|| char::from_u32(c as u32 + 0xFEE0))
+        .flatten()
 }
 
 #[allow(clippy::too_many_arguments)]
