@@ -501,6 +501,7 @@ const GBK_AS_BIG5: &str = "GBK read as Big5";
 /// its repairs are chosen: with them applied, the document's own text (names, terms it uses
 /// elsewhere) joins the model ([`DocModel`]) and each guess sees repaired neighbours.
 fn guess_lost(text: &str, reps: &mut [Replacement]) {
+    absorb_lost_neighbours(text, reps);
     let lost = |r: &Replacement| r.reason == GBK_AS_BIG5 && r.text.contains('\u{FFFD}');
     if !reps.iter().any(lost) {
         return;
@@ -512,6 +513,29 @@ fn guess_lost(text: &str, reps: &mut [Replacement]) {
             let prev = patched[..start].chars().next_back().unwrap_or('\n');
             let next = patched[end..].chars().next().unwrap_or('\n');
             r.text = fill_lost(&r.text, &model, prev, next);
+        }
+    }
+}
+
+/// A U+FFFD right beside a GBK-read-as-Big5 repair is a lost character of the same damage that
+/// the repair's window left out (a window ends where the round trip stops, and a lost character
+/// does not round-trip): the repair takes it in, for [`fill_lost`] to guess.
+fn absorb_lost_neighbours(text: &str, reps: &mut [Replacement]) {
+    const LOST: char = '\u{FFFD}';
+    for i in 0..reps.len() {
+        if reps[i].reason != GBK_AS_BIG5 {
+            continue;
+        }
+        let floor = if i == 0 { 0 } else { reps[i - 1].end };
+        let ceiling = reps.get(i + 1).map_or(text.len(), |r| r.start);
+        let r = &mut reps[i];
+        while r.start > floor && text[..r.start].ends_with(LOST) {
+            r.start -= LOST.len_utf8();
+            r.text.insert(0, LOST);
+        }
+        while r.end < ceiling && text[r.end..].starts_with(LOST) {
+            r.end += LOST.len_utf8();
+            r.text.push(LOST);
         }
     }
 }
@@ -1076,6 +1100,19 @@ mod tests {
         assert_eq!(
             repair_doc(&format!("這座小鎮以溫泉聞名，老街很熱鬧。\n{damaged}\n")),
             "這座小鎮以溫泉聞名，老街很熱鬧。\n每到週末，小鎮總是擠滿了遊客。\n"
+        );
+    }
+
+    #[test]
+    fn a_lost_character_right_after_a_repair_is_guessed_with_it() {
+        // `人` (C8 CB) is a pair Big5 rejects: the damaged run ends in U+FFFD, which the round
+        // trip's window leaves out.
+        let (bytes, _, _) = GB18030.encode("這次比賽的冠軍是一位年輕人");
+        let (damaged, _, _) = BIG5.decode(&bytes);
+        assert!(damaged.ends_with('\u{FFFD}'), "{damaged}");
+        assert_eq!(
+            repair_doc(&format!("據說{damaged}。\n")),
+            "據說這次比賽的冠軍是一位年輕人。\n"
         );
     }
 
