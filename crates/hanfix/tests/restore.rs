@@ -17,6 +17,17 @@ fn keep_script() -> Fixer {
     })
 }
 
+/// Asserts that the defaults with `--punct keep` leave each text as it is.
+fn assert_untouched(texts: &[&str]) {
+    let fixer = Fixer::new(Options {
+        punct: PunctMode::Keep,
+        ..Options::default()
+    });
+    for text in texts {
+        assert_eq!(fixer.fix(text), *text);
+    }
+}
+
 #[test]
 fn seed_style_layers_come_off_in_reverse() {
     // Converted to Traditional, annotated, shifted at `。“`, punctuation folded.
@@ -124,32 +135,20 @@ fn question_marks_a_writer_doubled_are_not_a_shifted_span() {
     // `??` between Chinese text is also what a one-character span leaves (`。` and the line
     // break it swallowed); the literal reading is scored as the fullwidth marks folding would
     // have left, which these sentences favour.
-    let fixer = Fixer::new(Options {
-        punct: PunctMode::Keep,
-        ..Options::default()
-    });
-    for text in [
+    assert_untouched(&[
         "你真的去了吗??我不信。",
         "这是什么??怎么回事!!",
         "他在干什么??快告诉我。",
-    ] {
-        assert_eq!(fixer.fix(text), text);
-    }
+    ]);
 }
 
 #[test]
 fn accented_latin_names_in_chinese_text_are_not_mojibake() {
-    let fixer = Fixer::new(Options {
-        punct: PunctMode::Keep,
-        ..Options::default()
-    });
-    for text in [
+    assert_untouched(&[
         "我们在Café见面，歌手Beyoncé说他来自Zürich。",
         "西班牙球员Núñez和Peña在马德里，São Paulo是巴西城市。",
         "François Hollande访问北京，Müller先生和Žižek也来了。",
-    ] {
-        assert_eq!(fixer.fix(text), text);
-    }
+    ]);
 }
 
 #[test]

@@ -1039,16 +1039,14 @@ mod tests {
     fn gbk_read_as_big5_round_trips_through_hkscs_and_lost_pairs() {
         // `島` is 8D 75 in GBK: Big5 reads the HKSCS character `憷`, which a WHATWG Big5
         // encoder does not write back.
-        let (bytes, _, _) = GB18030.encode("島，再");
-        let (damaged, _, _) = BIG5.decode(&bytes);
+        let damaged = big5("島，再");
         assert!(damaged.contains('憷'), "{damaged}");
         assert_eq!(
             repair(&format!("南為巴布煙群{damaged}往南則為呂宋")),
             "南為巴布煙群島，再往南則為呂宋"
         );
         // A pair Big5 rejects reads as one U+FFFD; the pieces around it still round-trip.
-        let (bytes, _, _) = GB18030.encode("巴丹群島以南為巴士海峽");
-        let (damaged, _, _) = BIG5.decode(&bytes);
+        let damaged = big5("巴丹群島以南為巴士海峽");
         assert!(damaged.contains('\u{FFFD}'), "{damaged}");
         let fixed = repair(&format!("臺灣南方，{damaged}。"));
         assert!(
@@ -1062,8 +1060,7 @@ mod tests {
         // `員` is 86 54 and `係` 82 53 in GBK: Big5 rejects both pairs and keeps each trail as
         // ASCII (`委�T關�S`). Read as whole lost characters, the trails would be letters after
         // fullwidth ones (`ｂS`), which the model folds into one letter token.
-        let (bytes, _, _) = GB18030.encode("委員關係");
-        let (damaged, _, _) = BIG5.decode(&bytes);
+        let damaged = big5("委員關係");
         assert!(damaged.contains("\u{FFFD}T") && damaged.contains("\u{FFFD}S"));
         let model = DocModel::new("", &[]);
         assert_eq!(
@@ -1094,8 +1091,7 @@ mod tests {
     fn a_lost_character_is_guessed_from_what_the_document_says_elsewhere() {
         // `鎮` and `總` are pairs Big5 rejects (`小��是`). Alone, the model reads `小龍類是`; the
         // document's first line names the town.
-        let (bytes, _, _) = GB18030.encode("每到週末，小鎮總是擠滿了遊客。");
-        let (damaged, _, _) = BIG5.decode(&bytes);
+        let damaged = big5("每到週末，小鎮總是擠滿了遊客。");
         assert!(damaged.contains("\u{FFFD}\u{FFFD}"), "{damaged}");
         assert_eq!(
             repair_doc(&format!("這座小鎮以溫泉聞名，老街很熱鬧。\n{damaged}\n")),
@@ -1107,8 +1103,7 @@ mod tests {
     fn a_lost_character_right_after_a_repair_is_guessed_with_it() {
         // `人` (C8 CB) is a pair Big5 rejects: the damaged run ends in U+FFFD, which the round
         // trip's window leaves out.
-        let (bytes, _, _) = GB18030.encode("這次比賽的冠軍是一位年輕人");
-        let (damaged, _, _) = BIG5.decode(&bytes);
+        let damaged = big5("這次比賽的冠軍是一位年輕人");
         assert!(damaged.ends_with('\u{FFFD}'), "{damaged}");
         assert_eq!(
             repair_doc(&format!("據說{damaged}。\n")),
@@ -1145,6 +1140,11 @@ mod tests {
     /// `s` as a GBK decoder reads its UTF-8 bytes.
     fn gbk(s: &str) -> String {
         GB18030.decode(s.as_bytes()).0.into_owned()
+    }
+
+    /// The GBK bytes of `s` as a Big5 decoder reads them.
+    fn big5(s: &str) -> String {
+        BIG5.decode(&GB18030.encode(s).0).0.into_owned()
     }
 
     #[test]
@@ -1189,7 +1189,6 @@ mod tests {
     fn a_page_read_as_big5_gets_its_punctuation_back() {
         // GBK `。` (A1 A3) reads `﹝` in Big5: a symbol, not a rare character. Alone after clean
         // text it is repaired once the page has shown the damage elsewhere.
-        let big5 = |s: &str| BIG5.decode(&GB18030.encode(s).0).0.into_owned();
         let page = format!(
             "{}\n{}\n{}\n第四条 本办法自公布之日起施行{}",
             big5("第一条 为了规范管理，制定本办法。"),
