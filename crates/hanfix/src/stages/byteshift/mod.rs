@@ -21,9 +21,11 @@
 //!   span (the other order) goes with the garbage.
 //!
 //! Given the shift, the damage is a function of the original bytes, so each hypothesis (an
-//! original text consistent with what was observed) is scored by the character language model,
-//! plus priors for what the model cannot see (the shift itself, swallowing nothing, fullwidth
-//! letters, a quote left open on the line); hypotheses that reach the same state are merged
+//! original text consistent with what was observed) is scored by the character language model
+//! mixed with the document's own bigrams (the text outside suspected spans and the spans
+//! repaired so far: `doc_model`), plus priors for what the model cannot see (the shift itself,
+//! swallowing nothing, fullwidth letters, the document's script, a quote left open on the
+//! line); hypotheses that reach the same state are merged
 //! (Viterbi). The best one replaces the damaged span only when it beats the damaged reading by a
 //! wide margin.
 

@@ -196,7 +196,9 @@ pub(super) fn expand_orphan(
 
 /// Readings of an orphan byte right after a vanished pair: `(lead, p1)` then `(p2, x)`, where
 /// `(p1, p2)` fell into a user-defined area and `x` is the orphan byte (any lead byte, its trail
-/// lost). Only the best few are returned, as (state without text, the two characters).
+/// lost). Only the best few are returned, as (state without text, the two characters); with the
+/// `syllable` of an annotation the orphan broke open, only readings whose second character it
+/// names.
 pub(super) fn orphan_after_gap(
     bare: &Hyp,
     lead: u8,
