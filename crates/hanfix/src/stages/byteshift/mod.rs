@@ -79,13 +79,22 @@ impl Stage for ByteShift {
             if let Some(fix) = repair_at(text, q, m) {
                 from = fix.end;
                 fixes.push(fix.replacement);
-                model = None;
+                // A rebuild is a pass over the whole document: after every repair in a document
+                // of ordinary size, after every doubling of the repairs in a longer one, so that
+                // time stays linear in the input.
+                if text.len() <= REBUILD_ALWAYS || fixes.len().is_power_of_two() {
+                    model = None;
+                }
             }
         }
         doc.shifts_repaired += fixes.len();
         out.extend(fixes);
     }
 }
+
+/// Documents up to this many bytes rebuild their model after every repair (a pass over 256 KB
+/// costs about what one span's search does).
+const REBUILD_ALWAYS: usize = 256 << 10;
 
 /// The text a shifted span may cover: from every `?` to the end of its line, at most
 /// [`search::MAX_SPAN`] characters. The document model counts only the text outside them.
