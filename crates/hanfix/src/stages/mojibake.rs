@@ -703,20 +703,7 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
     let mut out = String::with_capacity(bytes.len());
     let mut from = 0;
     for &p in &cuts {
-        // The incomplete character before the cut: a lead byte within the last three bytes,
-        // needing exactly one more byte.
-        let k = (p.saturating_sub(3).max(from)..p)
-            .rev()
-            .find(|&i| bytes[i] >= 0xC0)?;
-        let need = match bytes[k] {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
-            _ => return None,
-        };
-        if p - k + 1 != need {
-            return None;
-        }
+        let (k, need) = cut_character(&bytes, from, p)?;
         out.push_str(std::str::from_utf8(&bytes[from..k]).ok()?);
         // `锟` + U+FFFD is a U+FFFD (EF BF BD) cut in turn: text damaged before.
         if bytes[k..p] == [0xEF, 0xBF] {
@@ -762,6 +749,22 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
     (!out.is_empty()).then_some(out)
 }
 
+/// The UTF-8 character a cut at byte `p` left incomplete: its lead byte within the last three
+/// bytes of `bytes[from..p]`, needing exactly one more byte. Returns the lead's position and the
+/// character's length.
+fn cut_character(bytes: &[u8], from: usize, p: usize) -> Option<(usize, usize)> {
+    let k = (p.saturating_sub(3).max(from)..p)
+        .rev()
+        .find(|&i| bytes[i] >= 0xC0)?;
+    let need = match bytes[k] {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    (p - k + 1 == need).then_some((k, need))
+}
+
 /// Text read as GBK twice with one character cut in the outer reading (`娴滆桨绶�`): the byte the
 /// U+FFFD stands for completes a character of the inner reading, which is garbage itself, so the
 /// model can only judge it after the second round trip. Each possible byte is tried through both
@@ -780,18 +783,7 @@ fn restore_cut_read_twice(run: &str, model: &Model, prev: char, next: char) -> O
     }
     let head = Codec::Gbk.encode(head)?;
     let tail = Codec::Gbk.encode(tail)?;
-    let k = (head.len().saturating_sub(3)..head.len())
-        .rev()
-        .find(|&i| head[i] >= 0xC0)?;
-    let need = match head[k] {
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return None,
-    };
-    if head.len() - k + 1 != need {
-        return None;
-    }
+    cut_character(&head, 0, head.len())?;
     let mut bytes = head;
     let at = bytes.len();
     bytes.push(0);

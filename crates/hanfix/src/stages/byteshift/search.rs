@@ -191,11 +191,19 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         } else {
             // ASCII punctuation may be folded fullwidth punctuation (`吗??我`): the literal
             // reading gets the better of the two, as the search does.
-            let id = match folded_punct(c).map(|f| model.id(f)) {
-                Some(f) if model.logp3_id(l2, l1, f) > model.logp3_id(l2, l1, model.id(c)) => f,
-                _ => model.id(c),
+            let plain = model.id(c);
+            let (logp, id) = match folded_punct(c).map(|f| model.id(f)) {
+                Some(f) => {
+                    let (lf, lp) = (model.logp3_id(l2, l1, f), model.logp3_id(l2, l1, plain));
+                    if lf > lp {
+                        (lf, f)
+                    } else {
+                        (lp, plain)
+                    }
+                }
+                None => (model.logp3_id(l2, l1, plain), plain),
             };
-            literal.push(total + model.logp3_id(l2, l1, id));
+            literal.push(total + logp);
             (l2, l1) = (l1, id);
         }
         literal_ctx.push((l2, l1));
