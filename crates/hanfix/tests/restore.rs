@@ -314,6 +314,35 @@ fn a_span_of_one_character_ends_in_an_orphan_that_swallowed_something() {
 }
 
 #[test]
+fn a_span_that_starts_with_a_folded_fullwidth_letter_is_searched() {
+    // `。明` is A1 A3 C3 F7: with A1 lost, A3 C3 reads `Ｃ`, which folding turned into `C`. The
+    // `?` stands between a digit and a letter, no Chinese text beside it.
+    let damaged = "版本号是v2?C魈煳颐羌绦致壅飧鑫侍獾慕饩霭旆ā?";
+    assert_eq!(
+        fix(damaged),
+        "版本号是v2。明天我们继续讨论这个问题的解决办法。"
+    );
+}
+
+#[test]
+fn a_second_span_soon_after_the_first_is_repaired_on_its_own() {
+    // `。` + line break read one byte late (`??`), then a second span starting two to four
+    // characters into the next line. Read as one span, the best reading explained the second
+    // span's `?` too (`。烤荩开山体报道`): measured against the literal garbage, any reading of it
+    // gains. The two spans' own repairs now compete with it.
+    for damaged in [
+        "会议结束以后，代表们陆续离开了会场??据?教灞ǖ溃芡潮硎窘绦贫母铩?",
+        "会议结束以后，代表们陆续离开了会场??据媒?灞ǖ溃芡潮硎窘绦贫母铩?",
+        "会议结束以后，代表们陆续离开了会场??据媒体?ǖ溃芡潮硎窘绦贫母铩?",
+    ] {
+        assert_eq!(
+            fix(damaged),
+            "会议结束以后，代表们陆续离开了会场。\n据媒体报道，总统表示将继续推动改革。"
+        );
+    }
+}
+
+#[test]
 fn annotation_after_a_span_names_the_realigned_character() {
     // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
     let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";

@@ -43,7 +43,7 @@ use crate::tables::{self, class};
 use crate::text::{patched, Replacement};
 use annotation::annotation_body;
 use bytes::two_bytes;
-use search::repair_at;
+use search::{repair_at, Fix};
 
 /// The `byteshift` stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,14 +69,14 @@ impl Stage for ByteShift {
         while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
             let q = from + rel;
             from = q + 1;
-            if !beside_cjk(text, q) || reads_fluently_after(text, q) || private_use_near(text, q) {
+            if !worth_search(text, q) {
                 continue;
             }
             let m = model.get_or_insert_with(|| {
                 let (so_far, _) = patched(text, &fixes);
                 DocModel::new(&so_far, &suspect_ranges(&so_far))
             });
-            if let Some(fix) = repair_at(text, q, m) {
+            if let Some(fix) = repair_or_split(text, q, m) {
                 from = fix.end;
                 fixes.push(fix.replacement);
                 // A rebuild is a pass over the whole document: after every repair in a document
@@ -90,6 +90,45 @@ impl Stage for ByteShift {
         doc.shifts_repaired += fixes.len();
         out.extend(fixes);
     }
+}
+
+/// Whether the `?` at `q` may start a shifted span: beside Chinese text, not followed by fluent
+/// text, no private-use character near.
+fn worth_search(text: &str, q: usize) -> bool {
+    beside_cjk(text, q) && !reads_fluently_after(text, q) && !private_use_near(text, q)
+}
+
+/// How many later `?` inside a repair are tried as the start of a span of their own.
+const SPLIT_TRIES: usize = 2;
+
+/// The repair of the span at `q`. The best reading may run through a later `?` that starts a
+/// span of its own (`??第??下列` is `。⏎` + `第` + a second span, not one span reading
+/// `。康冢匡`): the literal reading it is measured against keeps that second span's garbage, so
+/// any reading that explains it gains. So for the first few such `?`, the best repair ending
+/// before it plus that span's own repair compete with the long one, by their summed gains.
+fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
+    let search = repair_at(text, q, model);
+    let long = search.best.as_ref()?;
+    let mut tries = 0;
+    for (rel, _) in text[q + 1..long.end].match_indices('?') {
+        let q2 = q + 1 + rel;
+        if !worth_search(text, q2) {
+            continue;
+        }
+        let Some(early) = search.ending_by(q2) else {
+            continue;
+        };
+        tries += 1;
+        if let Some(later) = repair_at(text, q2, model).best {
+            if early.gain + later.gain > long.gain {
+                return Some(early);
+            }
+        }
+        if tries == SPLIT_TRIES {
+            break;
+        }
+    }
+    search.best
 }
 
 /// Documents up to this many bytes rebuild their model after every repair (a pass over 256 KB
@@ -168,12 +207,15 @@ fn beside_cjk(text: &str, q: usize) -> bool {
             !c.is_ascii() && two_bytes(c).is_some_and(|(b, _)| (0xA1..=0xA9).contains(&b))
         })
     };
-    // Chinese text on either side, or just past a folded mark (`?!霸`) or a symbol (`?δ砂`, at
-    // the start of a line), or an annotation before it (`礎(chǔ)?!苯`): the annotation stage
-    // runs later.
+    // Chinese text on either side, or just past a folded mark (`?!霸`), a folded fullwidth
+    // letter or digit (`?O愀`: the lost byte was the lead of `。`, A1 A3, and A3 met the next
+    // lead) or a symbol (`?δ砂`, at the start of a line), or an annotation before it
+    // (`礎(chǔ)?!苯`): the annotation stage runs later.
     cjk(prev)
         || cjk(next)
-        || ((next.is_some_and(|c| c.is_ascii_punctuation()) || symbol(next)) && cjk(next2))
+        || ((next.is_some_and(|c| c.is_ascii_punctuation() || c.is_ascii_alphanumeric())
+            || symbol(next))
+            && cjk(next2))
         || prev == Some(')')
         || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
         || annotation_follows(&text[q + 1..])

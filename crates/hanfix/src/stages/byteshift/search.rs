@@ -47,7 +47,65 @@ pub(super) const MIN_GAIN: f32 = 4.0;
 
 pub(super) struct Fix {
     pub(super) end: usize,
+    /// log10 by which the repair beats the damaged reading.
+    pub(super) gain: f32,
     pub(super) replacement: Replacement,
+}
+
+/// What one search found: the best repair, and the best one that ends early (see
+/// [`Search::ending_by`]).
+pub(super) struct Search {
+    /// The best repair, if one beats the damaged reading by [`MIN_GAIN`].
+    pub(super) best: Option<Fix>,
+    /// For each number of damaged characters consumed, the best finished hypothesis and its gain.
+    by_end: Vec<Option<(f32, Hyp)>>,
+    q: usize,
+    /// Byte length of each window character.
+    widths: Vec<usize>,
+}
+
+impl Search {
+    /// The best repair that ends at or before byte `limit`, if one beats the damaged reading by
+    /// [`MIN_GAIN`].
+    pub(super) fn ending_by(&self, limit: usize) -> Option<Fix> {
+        let mut end = self.q;
+        let mut best: Option<&(f32, Hyp)> = None;
+        for (pos, found) in self.by_end.iter().enumerate() {
+            if pos > 0 {
+                end += self.widths.get(pos - 1).copied().unwrap_or(0);
+            }
+            if end > limit {
+                break;
+            }
+            if let Some(f) = found {
+                if best.is_none_or(|b| f.0 > b.0) {
+                    best = Some(f);
+                }
+            }
+        }
+        let (gain, h) = best?;
+        make_fix(self.q, &self.widths, *gain, h.clone())
+    }
+}
+
+/// The repair of a finished hypothesis, if it gains enough.
+fn make_fix(q: usize, widths: &[usize], gain: f32, h: Hyp) -> Option<Fix> {
+    if gain < MIN_GAIN || h.out.is_empty() {
+        return None;
+    }
+    let end = q + widths[..h.pos.min(widths.len())].iter().sum::<usize>();
+    let confidence = 1.0 - 10f32.powf(-gain / 2.0);
+    Some(Fix {
+        end,
+        gain,
+        replacement: Replacement {
+            start: q,
+            end,
+            text: h.out,
+            confidence: confidence.clamp(0.5, 0.999),
+            reason: std::borrow::Cow::Borrowed("GB18030 span decoded one byte late, realigned"),
+        },
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -113,7 +171,7 @@ pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
     h.out.push(c);
 }
 
-pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
+pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let mut before = text[..q].chars().rev();
     let prev = before.next().unwrap_or('\n');
     let prev2 = before.next().unwrap_or('\n');
@@ -209,7 +267,6 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         literal_ctx.push((l2, l1));
     }
 
-    let mut best: Option<(f32, Hyp)> = None;
     // Quotes opened minus closed from each window position to the end of the line: a repair
     // that leaves the line with a quote open is unlikely (Chinese quotes close on the line, or
     // paragraph, they open on).
@@ -226,7 +283,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
             _ => (d, c),
         };
     }
-    let finish = |h: Hyp, best: &mut Option<(f32, Hyp)>| {
+    let mut by_end: Vec<Option<(f32, Hyp)>> = vec![None; n + 1];
+    let finish = |h: Hyp, by_end: &mut Vec<Option<(f32, Hyp)>>| {
         let mut h = h;
         let next = model.id(after_window(h.pos));
         h.score += model.logp3_id(h.last2, h.last, next);
@@ -237,8 +295,9 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         let (l2, l1) = literal_ctx[h.pos];
         let base = literal[h.pos] + model.logp3_id(l2, l1, next);
         let gain = h.score - base;
-        if best.as_ref().is_none_or(|(g, _)| gain > *g) {
-            *best = Some((gain, h));
+        let slot = &mut by_end[h.pos.min(n)];
+        if slot.as_ref().is_none_or(|(g, _)| gain > *g) {
+            *slot = Some((gain, h));
         }
     };
 
@@ -261,7 +320,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
                 let mut h = h;
                 emit(&mut h, model, lead as char);
                 h.pending = None;
-                finish(h, &mut best);
+                finish(h, &mut by_end);
                 continue;
             }
             if h.pos >= n {
@@ -269,7 +328,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
                 let mut h = h;
                 h.pending = None;
                 h.score -= 2.0;
-                finish(h, &mut best);
+                finish(h, &mut by_end);
                 continue;
             }
             let c = w[h.pos];
@@ -278,7 +337,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
                 // orphan, none with a vanished pair first (too wide a search).
                 let rank = if steps == 1 { GAP2_FROM } else { rank };
                 expand_ascii(&h, rank, lead, c, &w, model, &mut next, &mut |h| {
-                    finish(h, &mut best)
+                    finish(h, &mut by_end)
                 });
             } else if let Some((b1, b2)) = two_bytes(c) {
                 // A vanished pair is only worth looking for where the plain reading is poor.
@@ -327,7 +386,11 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         prune(&mut next, BEAM);
         // Abandon hypotheses far behind the literal reading, and all of them once none is close
         // to beating the best repair found so far.
-        let best_gain = best.as_ref().map_or(f32::NEG_INFINITY, |(g, _)| *g);
+        let best_gain = by_end
+            .iter()
+            .flatten()
+            .map(|(g, _)| *g)
+            .fold(f32::NEG_INFINITY, f32::max);
         next.retain(|h| {
             let ahead = h.score - literal[h.pos.min(n)];
             ahead >= -ABANDON && ahead >= best_gain - ABANDON
@@ -335,22 +398,21 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         live = next;
     }
 
-    let (gain, h) = best?;
-    if gain < MIN_GAIN || h.out.is_empty() {
-        return None;
+    let widths: Vec<usize> = w.iter().map(|c| c.len_utf8()).collect();
+    let best = by_end
+        .iter()
+        .flatten()
+        .fold(None::<&(f32, Hyp)>, |b, f| match b {
+            Some(b) if b.0 >= f.0 => Some(b),
+            _ => Some(f),
+        })
+        .and_then(|(gain, h)| make_fix(q, &widths, *gain, h.clone()));
+    Search {
+        best,
+        by_end,
+        q,
+        widths,
     }
-    let end = q + w[..h.pos].iter().map(|c| c.len_utf8()).sum::<usize>();
-    let confidence = 1.0 - 10f32.powf(-gain / 2.0);
-    Some(Fix {
-        end,
-        replacement: Replacement {
-            start: q,
-            end,
-            text: h.out,
-            confidence: confidence.clamp(0.5, 0.999),
-            reason: std::borrow::Cow::Borrowed("GB18030 span decoded one byte late, realigned"),
-        },
-    })
 }
 
 /// The fullwidth form of ASCII punctuation that folding produces.
