@@ -343,6 +343,24 @@ fn a_second_span_soon_after_the_first_is_repaired_on_its_own() {
 }
 
 #[test]
+fn a_span_that_realigns_where_a_pair_vanished_with_a_letter_is_still_repaired() {
+    // `翰·D·洛` is BA B2 A1 A4 44 A1 A4 C2 E5; read one byte late, A4 44 falls into the
+    // user-defined area A140-A7A0 and vanishes with the letter, and the reading realigns at the
+    // second `·`. The search models no such end, so no reading finished and the span stayed
+    // garbage. Ending where nothing modelled realigns now costs a fixed penalty: the span comes
+    // back without `·D`, which left no trace.
+    for damaged in [
+        "美国石?痛蠛嘣己病·洛克菲勒创办了标准石油公司。",
+        "美国石油?蠛嘣己病·洛克菲勒创办了标准石油公司。",
+    ] {
+        assert_eq!(
+            fix(damaged),
+            "美国石油大亨约翰·洛克菲勒创办了标准石油公司。"
+        );
+    }
+}
+
+#[test]
 fn annotation_after_a_span_names_the_realigned_character() {
     // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
     let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";

@@ -42,6 +42,8 @@ pub(super) const GAP2_LEADS: usize = 8;
 pub(super) const ABANDON: f32 = 12.0;
 /// Most vanished pairs one span may hide.
 pub(super) const MAX_GAPS: u8 = 24;
+/// log10 cost of ending a span where nothing the search models realigns the reading.
+pub(super) const UNEXPLAINED_END: f32 = 10.0;
 /// log10 margin by which the repair must beat the damaged reading.
 pub(super) const MIN_GAIN: f32 = 4.0;
 
@@ -330,6 +332,15 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                 h.score -= 2.0;
                 finish(h, &mut by_end);
                 continue;
+            }
+            // The best reading may also end here for a reason the search does not model (a
+            // pair that vanished with an ASCII letter, `·D` as A4 44): the pending byte is lost
+            // and the text after it reads aligned.
+            if rank == 0 && steps > 1 {
+                let mut g = h.clone();
+                g.pending = None;
+                g.score -= UNEXPLAINED_END;
+                finish(g, &mut by_end);
             }
             let c = w[h.pos];
             if c.is_ascii() {
