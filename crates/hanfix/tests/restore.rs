@@ -361,6 +361,25 @@ fn a_span_that_realigns_where_a_pair_vanished_with_a_letter_is_still_repaired() 
 }
 
 #[test]
+fn a_vanished_pair_may_hide_before_a_folded_character() {
+    // `名。新` is C3 FB A1 A3 D0 C2: read one byte late, FB A1 falls into the user-defined area
+    // and vanishes, and A3 D0 reads `Ｐ`, which folding turned into `P`. Without the vanished pair
+    // the span read `得茫` (C3 A3) for `得名。`.
+    for (damaged, clean) in [
+        (
+            "这座城?性诿鞒钡妹P鲁乔挥诤恿鞯亩丁?",
+            "这座城市在明朝时得名。新城区位于河流的东岸。",
+        ),
+        (
+            "地铁三?畔咭丫度朐擞U庾嫡疚挥谑兄行摹?",
+            "地铁三号线已经投入运营。这座车站位于市中心。",
+        ),
+    ] {
+        assert_eq!(fix(damaged), clean);
+    }
+}
+
+#[test]
 fn annotation_after_a_span_names_the_realigned_character() {
     // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
     let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";

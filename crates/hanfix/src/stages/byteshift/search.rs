@@ -351,7 +351,9 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                     finish(h, &mut by_end)
                 });
             } else if let Some((b1, b2)) = two_bytes(c) {
-                // A vanished pair is only worth looking for where the plain reading is poor.
+                // A vanished pair is only worth looking for where the plain reading is poor, or
+                // by the best hypothesis: a plain reading can be fluent and still wrong (`行政诉讼`
+                // read `行者讼`: 者 after 行 is likely, 讼 after it is not).
                 let mut plain_logp = f32::NEG_INFINITY;
                 if let Some(ch) = pair(lead, b1) {
                     let mut g = h.clone();
@@ -365,8 +367,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                 // Every start may need a vanished pair at once (the lost byte is still unknown
                 // then, so all of them are tried, each with its best first character); later, only
                 // the best few hypotheses look for one.
-                if h.gaps < MAX_GAPS && plain_logp < GAP_TRIGGER && (steps == 1 || rank < GAP_FROM)
-                {
+                let poor = plain_logp < GAP_TRIGGER || steps > 1 && rank == 0;
+                if h.gaps < MAX_GAPS && poor && (steps == 1 || rank < GAP_FROM) {
                     let keep = if steps == 1 { 1 } else { 10 };
                     let first = expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
                     if h.gaps + 1 < MAX_GAPS {
@@ -480,12 +482,20 @@ pub(super) fn expand_ascii(
         _ => &[],
     };
     for &(f1, f2) in folded {
+        let mut plain_logp = f32::NEG_INFINITY;
         if let Some(ch) = pair(lead, f1) {
             let mut g = h.clone();
             emit(&mut g, model, ch);
+            plain_logp = g.score - h.score;
             g.pending = Some(f2);
             g.pos += 1;
             next.push(g);
+        }
+        // A vanished pair may hide before it, as before any damaged character (`名。新` is C3 FB
+        // A1 A3 D0 C2: FB A1 vanishes and A3 D0 reads `Ｐ`, folded to `P`). Not on the first
+        // character, where every lost byte is still tried.
+        if h.pos > 1 && h.gaps < MAX_GAPS && plain_logp < GAP_TRIGGER && rank < GAP_FROM {
+            let _ = expand_gap(h, lead, (f1, Some(f2)), 10, model, next);
         }
     }
 }
