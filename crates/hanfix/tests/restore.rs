@@ -380,6 +380,24 @@ fn a_vanished_pair_may_hide_before_a_folded_character() {
 }
 
 #[test]
+fn an_orphan_before_a_latin_word_swallowed_its_space_not_a_tag() {
+    // The span's last lead byte met the space before `Michael`: an orphan that swallowed the
+    // space. `Michael Smith` is no tag (no attribute follows the name), so no `<` is restored.
+    for damaged in [
+        "这本小?档淖髡呤怯⒐骷?Michael Smith 先生。",
+        "这次展览由?┪锕莺?Google 公司共同举办。",
+    ] {
+        let fixed = fix(damaged);
+        assert!(!fixed.contains('<'), "{fixed}");
+        assert!(fixed.contains(" Michael Smith") || fixed.contains(" Google"));
+    }
+    assert_eq!(
+        fix("这本小?档淖髡呤怯⒐骷?Michael Smith 先生。"),
+        "这本小说的作者是英国作家 Michael Smith 先生。"
+    );
+}
+
+#[test]
 fn annotation_after_a_span_names_the_realigned_character() {
     // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
     let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";

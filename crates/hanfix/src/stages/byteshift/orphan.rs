@@ -14,8 +14,25 @@ pub(super) fn swallowed(w: &[char]) -> Option<char> {
     }
     let s: String = w.iter().take(12).collect();
     let tag = s.strip_prefix('/').unwrap_or(&s);
-    let name_len = tag.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
-    if name_len > 0 && tag[name_len..].starts_with(['>', ' ']) {
+    // A tag: a name closed at once (`p>`, `br/>`), or followed by an attribute (`a href=`). A
+    // name followed by a space and anything else is a Latin word in the text (`” Kavada`), whose
+    // space the orphan swallowed.
+    let name_len = tag
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let rest = &tag[name_len..];
+    let attribute = |a: &str| {
+        let n = a
+            .bytes()
+            .take_while(|b| b.is_ascii_alphabetic() || *b == b'-')
+            .count();
+        n > 0 && a[n..].starts_with('=')
+    };
+    if name_len > 0
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && (rest.starts_with(['>', '/']) || rest.strip_prefix(' ').is_some_and(attribute))
+    {
         return Some('<');
     }
     if let Some(semi) = s.find(';') {
@@ -228,4 +245,26 @@ pub(super) fn orphan_after_gap(
             (g, [r.first.0, r.second.0])
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::swallowed;
+
+    fn after(s: &str) -> Option<char> {
+        swallowed(&s.chars().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn markup_is_told_from_latin_words_by_what_follows_the_name() {
+        assert_eq!(after("/p>第二段"), Some('<'));
+        assert_eq!(after("br/>第二段"), Some('<'));
+        assert_eq!(after("a href=\"x\">"), Some('<'));
+        assert_eq!(after("h2>标题"), Some('<'));
+        assert_eq!(after("nbsp;他说"), Some('&'));
+        // A Latin word after a space the orphan swallowed.
+        assert_eq!(after("Michael Smith 先生"), None);
+        assert_eq!(after("P 和 PS 问题"), None);
+        assert_eq!(after("Google 公司"), None);
+    }
 }
