@@ -398,6 +398,24 @@ fn an_orphan_before_a_latin_word_swallowed_its_space_not_a_tag() {
 }
 
 #[test]
+fn annotation_names_the_realigned_character_after_a_vanished_pair() {
+    // Seed order: `國舉(jǔ)` is 87 F8 C5 65 then the annotation; read one byte late, F8 C5 vanishes
+    // and 65 surfaces as `e`. The character before `e` comes out of a vanished-pair reading,
+    // which the annotation's bonus did not reach: `全國裡(jǔ)` was read, the annotation stayed
+    // and the document with it stayed Traditional.
+    for damaged in [
+        "他們決?ㄔ谌珖e(jǔ)辦一場比賽。",
+        "他們決定在?珖e(jǔ)辦一場比賽。",
+    ] {
+        assert_eq!(fix(damaged), "他们决定在全国举办一场比赛。");
+    }
+    assert_eq!(
+        fix("這項活動將?谥袊e(jǔ)辦三天。"),
+        "这项活动将在中国举办三天。"
+    );
+}
+
+#[test]
 fn annotation_after_a_span_names_the_realigned_character() {
     // Seed order: annotated, then shifted at `檢` (99 7A), whose trail surfaces as `z`.
     let damaged = "他負責本院的?z(jiǎn)察工作，也管理人員。";

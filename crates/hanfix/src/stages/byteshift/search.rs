@@ -457,6 +457,40 @@ pub(super) fn expand_ascii(
     if gb::is_trail(b) && h.gaps < MAX_GAPS {
         let mut ended = Vec::new();
         let _ = expand_gap(h, lead, (b, None), 4, model, &mut ended);
+        // An annotation right after names the realigned character (`?蹏e(jǔ )` is `帝國舉(jǔ )`,
+        // 國 = 87 F8 and F8 C5 vanished): it earns its bonus here too, and the readings it names
+        // compete even where the model alone would have pruned them.
+        if let Some((_, syl)) = (w.get(h.pos + 1) == Some(&'('))
+            .then(|| annotation_body(&w[h.pos + 2..]))
+            .flatten()
+        {
+            for g in &mut ended {
+                if g.out
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| is_reading(c, &syl))
+                {
+                    g.score += READING_BONUS;
+                }
+            }
+            for (s1, p1, c1, id1) in gap_firsts(h, lead, usize::MAX, f32::NEG_INFINITY, model) {
+                for &p2 in pua_trails(p1) {
+                    let Some(c2) = pair(p2, b).filter(|&c| is_reading(c, &syl)) else {
+                        continue;
+                    };
+                    let id2 = model.id(c2);
+                    let score = h.score
+                        + GAP_PRIOR
+                        + s1
+                        + model.logp3_id(h.last, id1, id2)
+                        + model.script_cost(c2)
+                        + READING_BONUS;
+                    let mut g = extend(h, &[(c1, id1), (c2, id2)], score, h.gaps + 1, None);
+                    g.pos += 1;
+                    ended.push(g);
+                }
+            }
+        }
         for g in ended {
             finish(g);
         }
