@@ -286,6 +286,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         };
     }
     let mut by_end: Vec<Option<(f32, Hyp)>> = vec![None; n + 1];
+    let mut named = Named::new(n);
     let finish = |h: Hyp, by_end: &mut Vec<Option<(f32, Hyp)>>| {
         let mut h = h;
         let next = model.id(after_window(h.pos));
@@ -347,9 +348,17 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                 // Before the first character every lost byte ties: each of them may meet an
                 // orphan, none with a vanished pair first (too wide a search).
                 let rank = if steps == 1 { GAP2_FROM } else { rank };
-                expand_ascii(&h, rank, lead, c, &w, model, &mut next, &mut |h| {
-                    finish(h, &mut by_end)
-                });
+                expand_ascii(
+                    &h,
+                    rank,
+                    lead,
+                    c,
+                    &w,
+                    &mut named,
+                    model,
+                    &mut next,
+                    &mut |h| finish(h, &mut by_end),
+                );
             } else if let Some((b1, b2)) = two_bytes(c) {
                 // A vanished pair is only worth looking for where the plain reading is poor, or
                 // by the best hypothesis: a plain reading can be fluent and still wrong (`行政诉讼`
@@ -428,6 +437,43 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     }
 }
 
+/// For each window position holding a surfacing trail byte with an annotation right after it,
+/// the characters `(p2, trail)` the annotation names, with `p2` and their model ids: the
+/// characters a vanished-pair reading may end with there and earn the annotation's bonus.
+/// Computed once per position (`is_reading` costs an allocation per reading).
+pub(super) struct Named {
+    at: Vec<Option<Vec<(u8, char, u32)>>>,
+}
+
+impl Named {
+    fn new(n: usize) -> Named {
+        Named {
+            at: vec![None; n + 1],
+        }
+    }
+
+    /// The named characters at window position `pos` (empty without an annotation).
+    fn at(&mut self, pos: usize, w: &[char], model: &DocModel) -> &[(u8, char, u32)] {
+        let Some(slot) = self.at.get_mut(pos) else {
+            return &[];
+        };
+        slot.get_or_insert_with(|| {
+            let trail = w.get(pos).map_or(0, |&c| c as u32);
+            let syl = (w.get(pos + 1) == Some(&'('))
+                .then(|| annotation_body(&w[pos + 2..]))
+                .flatten();
+            match (u8::try_from(trail), syl) {
+                (Ok(b), Some((_, syl))) if b.is_ascii() => (0x81u8..=0xFE)
+                    .filter_map(|p2| pair(p2, b).map(|c| (p2, c)))
+                    .filter(|&(_, c)| is_reading(c, &syl))
+                    .map(|(p2, c)| (p2, c, model.id(c)))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        })
+    }
+}
+
 /// The fullwidth form of ASCII punctuation that folding produces.
 fn folded_punct(c: char) -> Option<char> {
     matches!(c, '!' | '?' | ',' | ':' | ';' | '(' | ')')
@@ -442,6 +488,7 @@ pub(super) fn expand_ascii(
     lead: u8,
     c: char,
     w: &[char],
+    named: &mut Named,
     model: &DocModel,
     next: &mut Vec<Hyp>,
     finish: &mut dyn FnMut(Hyp),
@@ -460,25 +507,20 @@ pub(super) fn expand_ascii(
         // An annotation right after names the realigned character (`?蹏e(jǔ )` is `帝國舉(jǔ )`,
         // 國 = 87 F8 and F8 C5 vanished): it earns its bonus here too, and the readings it names
         // compete even where the model alone would have pruned them.
-        if let Some((_, syl)) = (w.get(h.pos + 1) == Some(&'('))
-            .then(|| annotation_body(&w[h.pos + 2..]))
-            .flatten()
-        {
+        let named = named.at(h.pos, w, model);
+        if !named.is_empty() {
             for g in &mut ended {
                 if g.out
                     .chars()
                     .next_back()
-                    .is_some_and(|c| is_reading(c, &syl))
+                    .is_some_and(|c| named.iter().any(|n| n.1 == c))
                 {
                     g.score += READING_BONUS;
                 }
             }
             for (s1, p1, c1, id1) in gap_firsts(h, lead, usize::MAX, f32::NEG_INFINITY, model) {
-                for &p2 in pua_trails(p1) {
-                    let Some(c2) = pair(p2, b).filter(|&c| is_reading(c, &syl)) else {
-                        continue;
-                    };
-                    let id2 = model.id(c2);
+                let trails = pua_trails(p1);
+                for &(_, c2, id2) in named.iter().filter(|n| trails.contains(&n.0)) {
                     let score = h.score
                         + GAP_PRIOR
                         + s1
