@@ -6,19 +6,23 @@
 //! swallows it, and the reading realigns by itself when a trail byte in 0x40–0x7E surfaces as
 //! ASCII (`磚` = B4 75 reads `…鸫u`). Fullwidth punctuation is often folded to ASCII afterwards.
 //!
-//! The stage inverts that process. At each `?` beside Chinese text it runs a beam search over the
-//! original byte stream: the lost byte is unknown (all 126 lead bytes are tried), every damaged
-//! character contributes its two GB18030 bytes, and
+//! The stage inverts that process. At each `?` beside Chinese text (or a folded character away
+//! from it) it runs a beam search over the original byte stream: the lost byte is unknown (all
+//! 126 lead bytes are tried), every damaged character contributes its two GB18030 bytes, and
 //! - an ASCII character may be a surfacing trail byte, a folded fullwidth character, or a letter
 //!   the last garbage character took as its trail (`琓` ends a span before `T`);
 //! - up to two vanished user-defined pairs in a row may hide before any character, and one
-//!   before an orphan byte (a span of 40 characters hides five or six of them);
+//!   before an orphan byte, a surfacing trail or a folded character (a span of 40 characters
+//!   hides five or six of them);
 //! - a later `?` may be an orphan byte (or a lone 0x80 trail) that swallowed the next ASCII
 //!   character: markup (`(`, `<`, `&`) when what follows says so, otherwise a line break, a digit
 //!   or a mark, whichever the model prefers (a swallowed digit is the likeliest first digit);
 //! - pinyin annotations are evidence: one naming the reading of the realigned character after a
 //!   span (the seed's layer order) earns it a bonus, one a garbage character received inside a
-//!   span (the other order) goes with the garbage.
+//!   span (the other order) goes with the garbage;
+//! - a span may also end where nothing modelled realigns it (a pair that vanished with an ASCII
+//!   letter), at a fixed cost, and a later `?` inside a repair may start a span of its own: the
+//!   two repairs then compete with the long one.
 //!
 //! Given the shift, the damage is a function of the original bytes, so each hypothesis (an
 //! original text consistent with what was observed) is scored by the character language model
