@@ -59,49 +59,70 @@ pub(super) struct Fix {
 pub(super) struct Search {
     /// The best repair, if one beats the damaged reading by [`MIN_GAIN`].
     pub(super) best: Option<Fix>,
-    /// For each number of damaged characters consumed, the best finished hypothesis and its gain.
-    by_end: Vec<Option<(f32, Hyp)>>,
-    q: usize,
-    /// Byte length of each window character.
-    widths: Vec<usize>,
+    finished: Finished,
+    /// Byte offset in the text after each number of window characters (`ends[0]` is the `?`).
+    ends: Vec<usize>,
 }
 
 impl Search {
     /// The best repair that ends at or before byte `limit`, if one beats the damaged reading by
     /// [`MIN_GAIN`].
     pub(super) fn ending_by(&self, limit: usize) -> Option<Fix> {
-        let mut end = self.q;
-        let mut best: Option<&(f32, Hyp)> = None;
-        for (pos, found) in self.by_end.iter().enumerate() {
-            if pos > 0 {
-                end += self.widths.get(pos - 1).copied().unwrap_or(0);
-            }
-            if end > limit {
-                break;
-            }
-            if let Some(f) = found {
-                if best.is_none_or(|b| f.0 > b.0) {
-                    best = Some(f);
-                }
-            }
+        let within = self.ends.partition_point(|&e| e <= limit);
+        let (gain, h) = self.finished.best_up_to(within.checked_sub(1)?)?;
+        make_fix(&self.ends, *gain, h.clone())
+    }
+}
+
+/// The best finished hypothesis for each number of damaged characters consumed, with its gain.
+struct Finished {
+    by_end: Vec<Option<(f32, Hyp)>>,
+    /// The best gain among them.
+    best_gain: f32,
+}
+
+impl Finished {
+    fn new(n: usize) -> Finished {
+        Finished {
+            by_end: vec![None; n + 1],
+            best_gain: f32::NEG_INFINITY,
         }
-        let (gain, h) = best?;
-        make_fix(self.q, &self.widths, *gain, h.clone())
+    }
+
+    fn record(&mut self, gain: f32, h: Hyp) {
+        let last = self.by_end.len() - 1;
+        let slot = &mut self.by_end[h.pos.min(last)];
+        if slot.as_ref().is_none_or(|(g, _)| gain > *g) {
+            *slot = Some((gain, h));
+        }
+        self.best_gain = self.best_gain.max(gain);
+    }
+
+    /// The best of those that consumed at most `pos` characters (the shortest of equals).
+    fn best_up_to(&self, pos: usize) -> Option<&(f32, Hyp)> {
+        self.by_end
+            .iter()
+            .take(pos + 1)
+            .flatten()
+            .fold(None, |best, f| match best {
+                Some(b) if b.0 >= f.0 => Some(b),
+                _ => Some(f),
+            })
     }
 }
 
 /// The repair of a finished hypothesis, if it gains enough.
-fn make_fix(q: usize, widths: &[usize], gain: f32, h: Hyp) -> Option<Fix> {
+fn make_fix(ends: &[usize], gain: f32, h: Hyp) -> Option<Fix> {
     if gain < MIN_GAIN || h.out.is_empty() {
         return None;
     }
-    let end = q + widths[..h.pos.min(widths.len())].iter().sum::<usize>();
+    let (start, end) = (ends[0], ends[h.pos.min(ends.len() - 1)]);
     let confidence = 1.0 - 10f32.powf(-gain / 2.0);
     Some(Fix {
         end,
         gain,
         replacement: Replacement {
-            start: q,
+            start,
             end,
             text: h.out,
             confidence: confidence.clamp(0.5, 0.999),
@@ -241,10 +262,13 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let (mut l2, mut l1) = (model.id(prev2), model.id(prev));
     literal.push(0.0f32);
     literal_ctx.push((l2, l1));
+    // The annotation reading the character before each window position, if any: looked up by
+    // the literal reading and by every hypothesis that reaches the position.
+    let annotations: Vec<usize> = (0..n).map(|k| annotation_at(&w, k)).collect();
     let mut skip = 0;
     for (k, &c) in w.iter().enumerate() {
         let total = literal.last().copied().unwrap_or(0.0);
-        skip = skip.max(annotation_at(&w, k));
+        skip = skip.max(annotations[k]);
         if skip > 0 {
             skip -= 1;
             literal.push(total);
@@ -285,9 +309,9 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
             _ => (d, c),
         };
     }
-    let mut by_end: Vec<Option<(f32, Hyp)>> = vec![None; n + 1];
+    let mut finished = Finished::new(n);
     let mut named = Named::new(n);
-    let finish = |h: Hyp, by_end: &mut Vec<Option<(f32, Hyp)>>| {
+    let finish = |h: Hyp, finished: &mut Finished| {
         let mut h = h;
         let next = model.id(after_window(h.pos));
         h.score += model.logp3_id(h.last2, h.last, next);
@@ -297,11 +321,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         }
         let (l2, l1) = literal_ctx[h.pos];
         let base = literal[h.pos] + model.logp3_id(l2, l1, next);
-        let gain = h.score - base;
-        let slot = &mut by_end[h.pos.min(n)];
-        if slot.as_ref().is_none_or(|(g, _)| gain > *g) {
-            *slot = Some((gain, h));
-        }
+        finished.record(h.score - base, h);
     };
 
     // Step-one candidates for two vanished pairs: (best first character, hypothesis, lost byte,
@@ -316,14 +336,14 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
             // A garbage character of the span got its own annotation (`扇(shàn)`): the pinyin was
             // inserted after its bytes and the reading stays shifted, so the annotation is
             // damage that goes with the garbage.
-            h.pos += annotation_at(&w, h.pos);
+            h.pos += annotations.get(h.pos).copied().unwrap_or(0);
             if lead.is_ascii() {
                 // The second byte of the last character was ASCII: the original character itself
                 // (a letter absorbed as a trail, the `T` of `琓`). The span ends after it.
                 let mut h = h;
                 emit(&mut h, model, lead as char);
                 h.pending = None;
-                finish(h, &mut by_end);
+                finish(h, &mut finished);
                 continue;
             }
             if h.pos >= n {
@@ -331,7 +351,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                 let mut h = h;
                 h.pending = None;
                 h.score -= 2.0;
-                finish(h, &mut by_end);
+                finish(h, &mut finished);
                 continue;
             }
             // The best reading may also end here for a reason the search does not model (a
@@ -341,7 +361,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                 let mut g = h.clone();
                 g.pending = None;
                 g.score -= UNEXPLAINED_END;
-                finish(g, &mut by_end);
+                finish(g, &mut finished);
             }
             let c = w[h.pos];
             if c.is_ascii() {
@@ -357,7 +377,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                     &mut named,
                     model,
                     &mut next,
-                    &mut |h| finish(h, &mut by_end),
+                    &mut |h| finish(h, &mut finished),
                 );
             } else if let Some((b1, b2)) = two_bytes(c) {
                 // A vanished pair is only worth looking for where the plain reading is poor, or
@@ -408,11 +428,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         prune(&mut next, BEAM);
         // Abandon hypotheses far behind the literal reading, and all of them once none is close
         // to beating the best repair found so far.
-        let best_gain = by_end
-            .iter()
-            .flatten()
-            .map(|(g, _)| *g)
-            .fold(f32::NEG_INFINITY, f32::max);
+        let best_gain = finished.best_gain;
         next.retain(|h| {
             let ahead = h.score - literal[h.pos.min(n)];
             ahead >= -ABANDON && ahead >= best_gain - ABANDON
@@ -420,20 +436,19 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         live = next;
     }
 
-    let widths: Vec<usize> = w.iter().map(|c| c.len_utf8()).collect();
-    let best = by_end
-        .iter()
-        .flatten()
-        .fold(None::<&(f32, Hyp)>, |b, f| match b {
-            Some(b) if b.0 >= f.0 => Some(b),
-            _ => Some(f),
-        })
-        .and_then(|(gain, h)| make_fix(q, &widths, *gain, h.clone()));
+    let ends: Vec<usize> = std::iter::once(q)
+        .chain(w.iter().scan(q, |at, c| {
+            *at += c.len_utf8();
+            Some(*at)
+        }))
+        .collect();
+    let best = finished
+        .best_up_to(n)
+        .and_then(|(gain, h)| make_fix(&ends, *gain, h.clone()));
     Search {
         best,
-        by_end,
-        q,
-        widths,
+        finished,
+        ends,
     }
 }
 
