@@ -21,7 +21,8 @@ pub enum ScriptMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PunctMode {
     /// `,:;!?` beside Chinese text become `，：；！？`; in a document whose punctuation was
-    /// folded as a whole, brackets around or after Chinese text become `（）` too.
+    /// folded as a whole, brackets around or after Chinese text become `（）` too, and spaces
+    /// between Chinese text become U+3000 where the model expects an ideographic space.
     #[default]
     Auto,
     /// Punctuation is left as it is (repair stages still emit fullwidth forms they restore).

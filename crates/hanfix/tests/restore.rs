@@ -438,6 +438,27 @@ fn brackets_are_widened_only_in_a_folded_document() {
 }
 
 #[test]
+fn ideographic_spaces_come_back_only_in_a_folded_document_and_where_the_model_expects_them() {
+    // Folding wrote U+3000 as an ASCII space; after `第 1 條` Taiwan's laws write U+3000.
+    let folded = "第 1 條 本辦法依據建築法訂定之,以下簡稱本法。\n第 2 條 主管機關:在中央為內政部。";
+    assert_eq!(
+        fix(folded),
+        "第 1 條\u{3000}本辦法依據建築法訂定之，以下簡稱本法。\n第 2 條\u{3000}主管機關：在中央為內政部。"
+    );
+    // After `第一条` the mainland's laws write an ASCII space: it stays.
+    assert_eq!(
+        fix("第一条 为了规范管理,制定本办法:\n第二条 本办法适用于全市。"),
+        "第一条 为了规范管理，制定本办法：\n第二条 本办法适用于全市。"
+    );
+    // Fullwidth punctuation elsewhere: the document was not folded, its spaces stay.
+    let mixed = "第 1 條 本辦法依據建築法訂定之，以下簡稱本法。\n第 2 條 主管機關:在中央為內政部。";
+    assert_eq!(
+        fix(mixed),
+        "第 1 條 本辦法依據建築法訂定之，以下簡稱本法。\n第 2 條 主管機關：在中央為內政部。"
+    );
+}
+
+#[test]
 fn a_literal_question_mark_is_not_taken_for_a_shift() {
     assert_eq!(fix("你去过北京吗?我去过。"), "你去过北京吗？我去过。");
     assert_eq!(fix("价格是多少?大约三百元"), "价格是多少？大约三百元");

@@ -40,10 +40,8 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// Starts the state of one document.
     pub fn new(opts: &'a Options, flags: Flags, text: &str) -> Self {
-        let folded = opts.punct == PunctMode::Auto
-            && flags.ascii_punct
-            && flags.paren
-            && punct::looks_folded(text);
+        let folded =
+            opts.punct == PunctMode::Auto && flags.ascii_punct && punct::looks_folded(text);
         Doc {
             opts,
             flags,

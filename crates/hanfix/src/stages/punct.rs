@@ -13,9 +13,16 @@
 //! `（…）` when it encloses Chinese text or follows it, which is how 85 % of such pairs in the
 //! Simplified training split are written (`（一）`, `县（市）`); a pinyin gloss (`行(háng)`)
 //! and a pair with Latin or digits on both sides (`(1250-1316)` after a space) stay ASCII.
+//!
+//! Folding also turns the ideographic space U+3000 into an ASCII space. Whether the author wrote
+//! one depends on the convention of the text (`第 1 條　本辦法` in Taiwan's laws, `第六十条 违反`
+//! in the mainland's), so in a folded document a run of spaces between Chinese text (or
+//! indenting a line of it) becomes U+3000 only where the model prefers that reading by
+//! [`SPACE_MARGIN`].
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
+use crate::model::Model;
 use crate::options::PunctMode;
 use crate::tables::{self, class};
 use crate::text::Replacement;
@@ -36,7 +43,10 @@ impl Stage for Punct {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         widen(text, out);
         if doc.folded {
-            widen_brackets(text, out);
+            if doc.flags.paren {
+                widen_brackets(text, out);
+            }
+            widen_spaces(text, Model::get(), out);
             out.sort_by_key(|r| r.start);
         }
     }
@@ -97,6 +107,50 @@ pub fn widen_brackets(text: &str, out: &mut Vec<Replacement>) {
             ));
         }
         from = close + 1;
+    }
+}
+
+/// log10 by which the model must prefer ideographic spaces to ASCII ones in a folded document.
+pub const SPACE_MARGIN: f32 = 1.0;
+/// Longest run of spaces considered for ideographic spaces.
+const SPACE_RUN: usize = 4;
+
+/// Proposes U+3000 for runs of ASCII spaces between Chinese text (or before Chinese text at the
+/// start of a line) where the model prefers ideographic spaces by [`SPACE_MARGIN`], scored with
+/// the two characters on each side. (The same test for `－／～｜％．` folded to ASCII changed
+/// nothing on the training subsets: they are rare beside Chinese text and the model rarely
+/// prefers them.)
+pub fn widen_spaces(text: &str, model: &Model, out: &mut Vec<Replacement>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = bytes[from..].iter().position(|&b| b == b' ') {
+        let start = from + rel;
+        let end = start + bytes[start..].iter().take_while(|&&b| b == b' ').count();
+        from = end;
+        let run = end - start;
+        let mut before = text[..start].chars().rev();
+        let (b1, b2) = (before.next(), before.next());
+        let line_start = b1.is_none_or(|c| c == '\n');
+        if run > SPACE_RUN || !(line_start || is_cjk(b1)) || !is_cjk(text[end..].chars().next()) {
+            continue;
+        }
+        let (b1, b2) = (b1.unwrap_or('\n'), b2.unwrap_or('\n'));
+        let after: String = text[end..].chars().take(2).collect();
+        let score = |space: char| {
+            let mut s: String = std::iter::repeat_n(space, run).collect();
+            s.push_str(&after);
+            model.score2(b2, b1, &s)
+        };
+        let gain = score('\u{3000}') - score(' ');
+        if gain >= SPACE_MARGIN {
+            out.push(Replacement::new(
+                start,
+                end,
+                "\u{3000}".repeat(run),
+                (1.0 - 10f32.powf(-gain)).clamp(0.5, 0.99),
+                "ideographic space folded to ASCII in a document whose punctuation was folded",
+            ));
+        }
     }
 }
 
@@ -194,6 +248,19 @@ mod tests {
             apply_brackets("彼得 (1250-1316),读作行(háng),见(上"),
             "彼得 (1250-1316)，读作行(háng)，见(上"
         );
+    }
+
+    fn apply_spaces(text: &str) -> String {
+        crate::text::apply_with(text, |t, out| widen_spaces(t, Model::get(), out))
+    }
+
+    #[test]
+    fn spaces_become_ideographic_where_the_model_prefers_them() {
+        assert_eq!(apply_spaces("第 3 條 本法"), "第 3 條\u{3000}本法");
+        // The mainland convention, Latin text, digits: ASCII.
+        assert_eq!(apply_spaces("第三条 本法"), "第三条 本法");
+        assert_eq!(apply_spaces("第 3 條"), "第 3 條");
+        assert_eq!(apply_spaces("hello world 你好"), "hello world 你好");
     }
 
     #[test]
