@@ -43,9 +43,7 @@ impl Stage for Punct {
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         widen(text, out);
         if doc.folded {
-            if doc.flags.paren {
-                widen_brackets(text, out);
-            }
+            widen_brackets(text, out);
             widen_spaces(text, Model::get(), out);
             out.sort_by_key(|r| r.start);
         }
@@ -107,6 +105,39 @@ pub fn widen_brackets(text: &str, out: &mut Vec<Replacement>) {
             ));
         }
         from = close + 1;
+    }
+    widen_mixed_pairs(text, out);
+}
+
+/// Proposes the fullwidth form for an ASCII bracket whose partner on the same line is fullwidth
+/// (`（AI)`, `(d 869）`): a repair restored one of the two, folding had made both ASCII.
+fn widen_mixed_pairs(text: &str, out: &mut Vec<Replacement>) {
+    let is_bracket = |c: char| matches!(c, '(' | ')' | '（' | '）');
+    for (at, c) in text.match_indices(['(', ')']) {
+        let partner = if c == ")" {
+            text[..at]
+                .chars()
+                .rev()
+                .take_while(|&c| c != '\n')
+                .find(|&c| is_bracket(c))
+        } else {
+            text[at + 1..]
+                .chars()
+                .take_while(|&c| c != '\n')
+                .find(|&c| is_bracket(c))
+        };
+        let wide = match (c, partner) {
+            (")", Some('（')) => "）",
+            ("(", Some('）')) => "（",
+            _ => continue,
+        };
+        out.push(Replacement::new(
+            at,
+            at + 1,
+            wide,
+            0.9,
+            "ASCII bracket paired with a fullwidth one in a document whose punctuation was folded",
+        ));
     }
 }
 
@@ -248,6 +279,12 @@ mod tests {
             apply_brackets("彼得 (1250-1316),读作行(háng),见(上"),
             "彼得 (1250-1316)，读作行(háng)，见(上"
         );
+        // A partner a repair already widened: the pair is made whole.
+        assert_eq!(
+            apply_brackets("人工智能（AI)计划,生于(d 869）年"),
+            "人工智能（AI）计划，生于（d 869）年"
+        );
+        assert_eq!(apply_brackets("（甲)\n乙)"), "（甲）\n乙)");
     }
 
     fn apply_spaces(text: &str) -> String {
