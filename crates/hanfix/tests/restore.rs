@@ -423,6 +423,25 @@ fn annotation_after_a_span_names_the_realigned_character() {
 }
 
 #[test]
+fn a_span_that_lost_both_bytes_of_its_first_character_most_likely_starts_at_a_sentence_end() {
+    // Shifted at `。`: A1 is lost, A3 is an orphan that swallowed the year's first digit. Any
+    // character fits `??`; without the prior for sentence ends these read `第二章 913年`,
+    // `加工，1966年` and `开始于2018年`.
+    assert_eq!(
+        fix("他在这次比赛中的分数排名第二??913年，他再次参加比赛。"),
+        "他在这次比赛中的分数排名第二。1913年，他再次参加比赛。"
+    );
+    assert_eq!(
+        fix("这家工厂后来改为出口加工??966年，政府在此设立加工区。"),
+        "这家工厂后来改为出口加工。1966年，政府在此设立加工区。"
+    );
+    assert_eq!(
+        fix("他说这是一个好的开始??018年的比赛很激烈。"),
+        "他说这是一个好的开始。2018年的比赛很激烈。"
+    );
+}
+
+#[test]
 fn brackets_are_widened_only_in_a_folded_document() {
     let folded = "第一条 为了规范管理,制定本办法。\n(一)报告;(二)记录。";
     assert_eq!(
