@@ -442,6 +442,17 @@ fn a_span_that_lost_both_bytes_of_its_first_character_most_likely_starts_at_a_se
 }
 
 #[test]
+fn a_surfaced_trail_before_a_folded_ideographic_space_is_a_span() {
+    // `條　` is 97 6C A1 A1: shifted at `條`, 97 is lost, 6C surfaces as `l`, and folding turns
+    // the ideographic space into an ASCII one.
+    let damaged = "第 23 條 本辦法依建築法訂定之,以下簡稱本法。\n第 24 ?l 共同清除、處理之事項,由主管機關定之。";
+    assert_eq!(
+        fix(damaged),
+        "第 23 條\u{3000}本辦法依建築法訂定之，以下簡稱本法。\n第 24 條\u{3000}共同清除、處理之事項，由主管機關定之。"
+    );
+}
+
+#[test]
 fn brackets_are_widened_only_in_a_folded_document() {
     let folded = "第一条 为了规范管理,制定本办法。\n(一)报告;(二)记录。";
     assert_eq!(

@@ -203,7 +203,7 @@ fn beside_cjk(text: &str, q: usize) -> bool {
     };
     let prev = text[..q].chars().next_back();
     let mut after = text[q + 1..].chars();
-    let (next, next2) = (after.next(), after.next());
+    let (next, next2, next3) = (after.next(), after.next(), after.next());
     // A symbol of GB2312's first rows (`δ`, `ぁ`, `┐`): a pair whose first byte was a trail in
     // 0xA1-0xA9, as likely as any garbage character.
     let symbol = |c: Option<char>| {
@@ -220,6 +220,8 @@ fn beside_cjk(text: &str, q: usize) -> bool {
         || ((next.is_some_and(|c| c.is_ascii_punctuation() || c.is_ascii_alphanumeric())
             || symbol(next))
             && cjk(next2))
+        // A trail byte that surfaced, then a folded ideographic space (`第 24 ?l 共同`: `條　`).
+        || (next.is_some_and(|c| c.is_ascii_alphanumeric()) && next2 == Some(' ') && cjk(next3))
         || prev == Some(')')
         || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
         || annotation_follows(&text[q + 1..])
