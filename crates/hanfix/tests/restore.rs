@@ -453,6 +453,17 @@ fn a_surfaced_trail_before_a_folded_ideographic_space_is_a_span() {
 }
 
 #[test]
+fn garbage_made_of_common_characters_is_still_searched() {
+    // Shifted at `布`: `剂斯业男` is garbage, but each of its characters is common, and after
+    // `发` it scored -3.8 log10 per character, which the gate in front of the search had taken
+    // for fluent text after a literal question mark.
+    assert_eq!(
+        fix("他们今天发?剂斯业男鹿娑ā?"),
+        "他们今天发布了国家的新规定。"
+    );
+}
+
+#[test]
 fn brackets_are_widened_only_in_a_folded_document() {
     let folded = "第一条 为了规范管理,制定本办法。\n(一)报告;(二)记录。";
     assert_eq!(
