@@ -464,6 +464,16 @@ fn garbage_made_of_common_characters_is_still_searched() {
 }
 
 #[test]
+fn a_span_right_after_a_folded_comma_is_searched() {
+    // Shifted at `并`, after a `，` that folding made ASCII: nothing Chinese touches the `?`
+    // (`⒋ξ` are symbols). The `3` the orphan swallowed is lost; a digit is guessed.
+    assert_eq!(
+        fix("违法所得一万元以上的,?⒋ξシㄋ?倍以上五倍以下罚款。"),
+        "违法所得一万元以上的，并处违法所得1倍以上五倍以下罚款。"
+    );
+}
+
+#[test]
 fn brackets_are_widened_only_in_a_folded_document() {
     let folded = "第一条 为了规范管理,制定本办法。\n(一)报告;(二)记录。";
     assert_eq!(

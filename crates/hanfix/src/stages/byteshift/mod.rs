@@ -202,7 +202,8 @@ fn beside_cjk(text: &str, q: usize) -> bool {
     let cjk = |c: Option<char>| {
         c.is_some_and(|c| !c.is_ascii() && tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
     };
-    let prev = text[..q].chars().next_back();
+    let mut before = text[..q].chars().rev();
+    let (prev, prev2) = (before.next(), before.next());
     let mut after = text[q + 1..].chars();
     let (next, next2, next3) = (after.next(), after.next(), after.next());
     // A symbol of GB2312's first rows (`δ`, `ぁ`, `┐`): a pair whose first byte was a trail in
@@ -224,6 +225,8 @@ fn beside_cjk(text: &str, q: usize) -> bool {
         // A trail byte that surfaced, then a folded ideographic space (`第 24 ?l 共同`: `條　`).
         || (next.is_some_and(|c| c.is_ascii_alphanumeric()) && next2 == Some(' ') && cjk(next3))
         || prev == Some(')')
+        // Just past a folded mark after Chinese text (`的,?⒋ξ`: `，` then a span).
+        || (prev.is_some_and(|c| matches!(c, ',' | ';' | ':' | '!')) && cjk(prev2))
         || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
         || annotation_follows(&text[q + 1..])
 }
