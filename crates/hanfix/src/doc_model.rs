@@ -38,6 +38,10 @@ pub(crate) struct DocModel {
     /// The class bit ([`class::TRAD`] or [`class::SIMP`]) of the script the document does not
     /// write in, or 0 when it shows neither more.
     other_script: u8,
+    /// Whether the document's punctuation was folded to ASCII before a byte shift damaged it, so
+    /// that an ASCII mark inside a span may stand for a fullwidth one (set by the `byteshift`
+    /// stage, which decides it per document).
+    pub(crate) folded_before_shift: bool,
 }
 
 /// A context's counted bigrams: how many, and where its continuations start in
@@ -110,6 +114,7 @@ impl DocModel {
                 Ordering::Less => class::TRAD,
                 Ordering::Equal => 0,
             },
+            folded_before_shift: false,
         }
     }
 

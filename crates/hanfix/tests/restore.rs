@@ -474,6 +474,21 @@ fn a_span_right_after_a_folded_comma_is_searched() {
 }
 
 #[test]
+fn a_document_folded_before_it_was_shifted_gets_its_swallowed_commas_back() {
+    // Folded first, the commas were ASCII bytes when the shift came: the orphan byte at each
+    // span's end swallowed one, which stood for `，`. Nothing in these repairs restores a
+    // fullwidth mark from a pair, so the document is read as folded first.
+    assert_eq!(
+        fix("该地区由于?秸刃枨?行省除了负责民政,还要负责军事。"),
+        "该地区由于战争等需求，行省除了负责民政，还要负责军事。"
+    );
+    assert_eq!(
+        fix("在印度的文?吧窕爸?人们认为这条河是神圣的,也常常在河边祭祀。"),
+        "在印度的文化及神话中，人们认为这条河是神圣的，也常常在河边祭祀。"
+    );
+}
+
+#[test]
 fn brackets_are_widened_only_in_a_folded_document() {
     let folded = "第一条 为了规范管理,制定本办法。\n(一)报告;(二)记录。";
     assert_eq!(

@@ -29,9 +29,13 @@
 //! mixed with the document's own bigrams (the text outside suspected spans and the spans
 //! repaired so far: `doc_model`), plus priors for what the model cannot see (the shift itself,
 //! swallowing nothing, fullwidth letters, the document's script, a quote left open on the
-//! line); hypotheses that reach the same state are merged
-//! (Viterbi). The best one replaces the damaged span only when it beats the damaged reading by a
-//! wide margin.
+//! line, a span's first character being a sentence end); hypotheses that reach the same state
+//! are merged (Viterbi). The best one replaces the damaged span only when it beats the damaged
+//! reading by a wide margin.
+//!
+//! Whether the punctuation was folded before the shift or after it is decided per document: a
+//! folded document whose repairs restore no fullwidth mark is searched again with the marks
+//! orphan bytes swallowed read as the fullwidth ones they stood for.
 
 mod annotation;
 mod bytes;
@@ -39,7 +43,7 @@ mod gaps;
 mod orphan;
 mod search;
 
-use super::{Doc, Stage};
+use super::{punct, Doc, Stage};
 use crate::doc_model::DocModel;
 use crate::edit::StageKind;
 use crate::model::Model;
@@ -63,37 +67,57 @@ impl Stage for ByteShift {
     }
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        let bytes = text.as_bytes();
-        let mut from = 0;
-        // Built at the first `?` worth a search, so text without one pays nothing, and again
-        // after each repair: the spans repaired so far join the document's text (a name one span
-        // spells out is then familiar in the next one), the spans still ahead stay out.
-        let mut model: Option<DocModel> = None;
-        let mut fixes: Vec<Replacement> = Vec::new();
-        while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
-            let q = from + rel;
-            from = q + 1;
-            if !worth_search(text, q) {
-                continue;
-            }
-            let m = model.get_or_insert_with(|| {
-                let (so_far, _) = patched(text, &fixes);
-                DocModel::new(&so_far, &suspect_ranges(&so_far))
-            });
-            if let Some(fix) = repair_or_split(text, q, m) {
-                from = fix.end;
-                fixes.push(fix.replacement);
-                // A rebuild is a pass over the whole document: after every repair in a document
-                // of ordinary size, after every doubling of the repairs in a longer one, so that
-                // time stays linear in the input.
-                if text.len() <= REBUILD_ALWAYS || fixes.len().is_power_of_two() {
-                    model = None;
-                }
-            }
+        let mut fixes = repair_all(text, false);
+        // Was the punctuation folded before the shift or after it? Shifted first, the spans'
+        // commas and colons were fullwidth pairs, and their repairs write fullwidth marks back;
+        // folded first, they were ASCII bytes that orphans swallowed. A folded document whose
+        // repairs restored no fullwidth mark is searched again as folded first.
+        let wide = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c);
+        if !fixes.is_empty()
+            && !fixes.iter().any(|f| f.text.chars().any(wide))
+            && punct::looks_folded(text)
+        {
+            fixes = repair_all(text, true);
         }
         doc.shifts_repaired += fixes.len();
         out.extend(fixes);
     }
+}
+
+/// Repairs every shifted span of `text`, left to right; `folded_before_shift` as in
+/// [`DocModel::folded_before_shift`].
+fn repair_all(text: &str, folded_before_shift: bool) -> Vec<Replacement> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    // Built at the first `?` worth a search, so text without one pays nothing, and again
+    // after each repair: the spans repaired so far join the document's text (a name one span
+    // spells out is then familiar in the next one), the spans still ahead stay out.
+    let mut model: Option<DocModel> = None;
+    let mut fixes: Vec<Replacement> = Vec::new();
+    while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
+        let q = from + rel;
+        from = q + 1;
+        if !worth_search(text, q) {
+            continue;
+        }
+        let m = model.get_or_insert_with(|| {
+            let (so_far, _) = patched(text, &fixes);
+            let mut m = DocModel::new(&so_far, &suspect_ranges(&so_far));
+            m.folded_before_shift = folded_before_shift;
+            m
+        });
+        if let Some(fix) = repair_or_split(text, q, m) {
+            from = fix.end;
+            fixes.push(fix.replacement);
+            // A rebuild is a pass over the whole document: after every repair in a document
+            // of ordinary size, after every doubling of the repairs in a longer one, so that
+            // time stays linear in the input.
+            if text.len() <= REBUILD_ALWAYS || fixes.len().is_power_of_two() {
+                model = None;
+            }
+        }
+    }
+    fixes
 }
 
 /// Whether the `?` at `q` may start a shifted span: beside Chinese text, not followed by fluent

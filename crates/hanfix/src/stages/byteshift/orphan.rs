@@ -182,11 +182,8 @@ pub(super) fn expand_orphan(
             continue;
         }
         for &s in SWALLOWABLE {
-            let sid = model.id(s);
-            let total = g.score
-                + SWALLOWED_ASCII
-                + model.logp3_id(g.last2, g.last, sid)
-                + model.logp3_id(g.last, sid, next_id);
+            let (logp, sid) = swallowed_logp(g, s, model);
+            let total = g.score + SWALLOWED_ASCII + logp + model.logp3_id(g.last, sid, next_id);
             ranked.push((total, i, Some(s), SWALLOWED_ASCII));
         }
     }
@@ -202,12 +199,35 @@ pub(super) fn expand_orphan(
         };
         g.out.extend(chars.iter().filter(|&&c| c != '\0'));
         if let Some(s) = s {
-            emit(&mut g, model, if s == '0' { guess_digit(next) } else { s });
+            let (logp, sid) = swallowed_logp(&g, s, model);
+            g.score += logp;
+            push(&mut g, if s == '0' { guess_digit(next) } else { s }, sid);
         }
         g.score += prior;
         g.pending = None;
         g.pos += 1;
         finish(g);
+    }
+}
+
+/// The score and model id of the ASCII character `s` an orphan swallowed, after `h`. In a
+/// document folded before it was shifted, a mark folding may have produced gets the better of
+/// its two widths, as a literal one does: the swallowed `,` stood for `，` there (`需求?行省` is
+/// `需求，行省`, not `需求行省`). Shifted first, the mark was ASCII when the orphan took it.
+fn swallowed_logp(h: &Hyp, s: char, model: &DocModel) -> (f32, u32) {
+    let plain = model.id(s);
+    let ascii = (model.logp3_id(h.last2, h.last, plain), plain);
+    let folded = folded_punct(s).filter(|_| model.folded_before_shift);
+    match folded.map(|f| model.id(f)) {
+        Some(wide) => {
+            let folded = (model.logp3_id(h.last2, h.last, wide), wide);
+            if folded.0 > ascii.0 {
+                folded
+            } else {
+                ascii
+            }
+        }
+        None => ascii,
     }
 }
 

@@ -508,7 +508,7 @@ impl Named {
 }
 
 /// The fullwidth form of ASCII punctuation that folding produces.
-fn folded_punct(c: char) -> Option<char> {
+pub(super) fn folded_punct(c: char) -> Option<char> {
     matches!(c, '!' | '?' | ',' | ':' | ';' | '(' | ')')
         .then(|| char::from_u32(c as u32 + 0xFEE0))
         .flatten()
