@@ -215,19 +215,11 @@ pub(super) fn expand_orphan(
 /// its two widths, as a literal one does: the swallowed `,` stood for `，` there (`需求?行省` is
 /// `需求，行省`, not `需求行省`). Shifted first, the mark was ASCII when the orphan took it.
 fn swallowed_logp(h: &Hyp, s: char, model: &DocModel) -> (f32, u32) {
-    let plain = model.id(s);
-    let ascii = (model.logp3_id(h.last2, h.last, plain), plain);
-    let folded = folded_punct(s).filter(|_| model.folded_before_shift);
-    match folded.map(|f| model.id(f)) {
-        Some(wide) => {
-            let folded = (model.logp3_id(h.last2, h.last, wide), wide);
-            if folded.0 > ascii.0 {
-                folded
-            } else {
-                ascii
-            }
-        }
-        None => ascii,
+    if model.folded_before_shift {
+        better_width(model, h.last2, h.last, s)
+    } else {
+        let id = model.id(s);
+        (model.logp3_id(h.last2, h.last, id), id)
     }
 }
 

@@ -293,18 +293,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         } else {
             // ASCII punctuation may be folded fullwidth punctuation (`吗??我`): the literal
             // reading gets the better of the two, as the search does.
-            let plain = model.id(c);
-            let (logp, id) = match folded_punct(c).map(|f| model.id(f)) {
-                Some(f) => {
-                    let (lf, lp) = (model.logp3_id(l2, l1, f), model.logp3_id(l2, l1, plain));
-                    if lf > lp {
-                        (lf, f)
-                    } else {
-                        (lp, plain)
-                    }
-                }
-                None => (model.logp3_id(l2, l1, plain), plain),
-            };
+            let (logp, id) = better_width(model, l2, l1, c);
             literal.push(total + logp);
             (l2, l1) = (l1, id);
         }
@@ -507,8 +496,26 @@ impl Named {
     }
 }
 
+/// log10 P(`c` | `a`, `b`) and the id it was scored as, for a character that may be folded
+/// punctuation: the better of its ASCII and fullwidth forms.
+pub(super) fn better_width(model: &DocModel, a: u32, b: u32, c: char) -> (f32, u32) {
+    let plain = model.id(c);
+    let ascii = (model.logp3_id(a, b, plain), plain);
+    match folded_punct(c).map(|f| model.id(f)) {
+        Some(wide) => {
+            let folded = (model.logp3_id(a, b, wide), wide);
+            if folded.0 > ascii.0 {
+                folded
+            } else {
+                ascii
+            }
+        }
+        None => ascii,
+    }
+}
+
 /// The fullwidth form of ASCII punctuation that folding produces.
-pub(super) fn folded_punct(c: char) -> Option<char> {
+fn folded_punct(c: char) -> Option<char> {
     matches!(c, '!' | '?' | ',' | ':' | ';' | '(' | ')')
         .then(|| char::from_u32(c as u32 + 0xFEE0))
         .flatten()
