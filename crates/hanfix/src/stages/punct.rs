@@ -112,33 +112,37 @@ pub fn widen_brackets(text: &str, out: &mut Vec<Replacement>) {
 /// Proposes the fullwidth form for an ASCII bracket whose partner on the same line is fullwidth
 /// (`（AI)`, `(d 869）`): a repair restored one of the two, folding had made both ASCII.
 fn widen_mixed_pairs(text: &str, out: &mut Vec<Replacement>) {
-    let is_bracket = |c: char| matches!(c, '(' | ')' | '（' | '）');
-    for (at, c) in text.match_indices(['(', ')']) {
-        let partner = if c == ")" {
-            text[..at]
-                .chars()
-                .rev()
-                .take_while(|&c| c != '\n')
-                .find(|&c| is_bracket(c))
-        } else {
-            text[at + 1..]
-                .chars()
-                .take_while(|&c| c != '\n')
-                .find(|&c| is_bracket(c))
-        };
-        let wide = match (c, partner) {
-            (")", Some('（')) => "）",
-            ("(", Some('）')) => "（",
-            _ => continue,
-        };
-        out.push(Replacement::new(
-            at,
-            at + 1,
-            wide,
-            0.9,
-            "ASCII bracket paired with a fullwidth one in a document whose punctuation was folded",
-        ));
+    // One pass: the last bracket seen on the line (the partner of a `)`), and the last `(`
+    // still waiting for the next bracket (its partner).
+    let (mut last, mut open): (Option<char>, Option<usize>) = (None, None);
+    for (at, c) in text.char_indices() {
+        match c {
+            '\n' => (last, open) = (None, None),
+            '(' | ')' | '（' | '）' => {
+                if let Some(p) = open.take().filter(|_| c == '）') {
+                    out.push(mixed(p, "（"));
+                }
+                if c == ')' && last == Some('（') {
+                    out.push(mixed(at, "）"));
+                }
+                if c == '(' {
+                    open = Some(at);
+                }
+                last = Some(c);
+            }
+            _ => {}
+        }
     }
+}
+
+fn mixed(at: usize, wide: &'static str) -> Replacement {
+    Replacement::new(
+        at,
+        at + 1,
+        wide,
+        0.9,
+        "ASCII bracket paired with a fullwidth one in a document whose punctuation was folded",
+    )
 }
 
 /// log10 by which the model must prefer ideographic spaces to ASCII ones in a folded document.

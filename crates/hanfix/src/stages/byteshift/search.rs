@@ -54,6 +54,15 @@ pub(super) const SENTENCE_START: f32 = 1.5;
 /// log10 margin by which the repair must beat the damaged reading.
 pub(super) const MIN_GAIN: f32 = 4.0;
 
+/// The prior of a span whose first character is `c`: [`SENTENCE_START`] for a sentence end.
+fn start_prior(c: char) -> f32 {
+    if matches!(c, '。' | '！' | '？') {
+        SENTENCE_START
+    } else {
+        0.0
+    }
+}
+
 pub(super) struct Fix {
     pub(super) end: usize,
     /// log10 by which the repair beats the damaged reading.
@@ -122,11 +131,7 @@ impl Finished {
 fn make_fix(ends: &[usize], gain: f32, h: Hyp) -> Option<Fix> {
     // The prior for a sentence end chooses between readings of a span; whether there is a span
     // at all is decided without it (`什么??快` is a writer's doubled mark, not `什么。⏎快`).
-    let start_prior = if h.out.starts_with(['。', '！', '？']) {
-        SENTENCE_START
-    } else {
-        0.0
-    };
+    let start_prior = h.out.chars().next().map_or(0.0, start_prior);
     if gain - start_prior < MIN_GAIN || h.out.is_empty() {
         return None;
     }
@@ -202,8 +207,8 @@ pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
         _ => {}
     }
     // The span's first character (nothing written yet, only the `?` consumed).
-    if h.pos == 1 && h.out.is_empty() && matches!(c, '。' | '！' | '？') {
-        h.score += SENTENCE_START;
+    if h.pos == 1 && h.out.is_empty() {
+        h.score += start_prior(c);
     }
     // A realigned reading must not buy a cheap `Ｉ` where `，由` was.
     h.score += Model::width_cost(c);
