@@ -343,6 +343,30 @@ fn a_second_span_soon_after_the_first_is_repaired_on_its_own() {
 }
 
 #[test]
+fn a_span_cut_short_next_to_a_second_span_is_split_where_the_split_gains_most() {
+    // A first span cut short by an orphan that swallowed nothing (the simulator caps a span that
+    // never realigns), then a second span a character or two later. Splitting at the first later
+    // `?` gave the second span the cut-off character's bytes (`居民来圆队。开。上下游`); the split
+    // that beats the long reading by most now wins. Lost and vanished bytes stay lost, so the
+    // repairs are close, not exact.
+    for (damaged, clean, before) in [
+        (
+            "这条河发源于北部的高山,全长三百多公里?Q匕斗植甲判矶喙爬系拇遄图校用袷来圆队??I舷掠沃涞慕煌ㄖ饕揽看弧?",
+            "这条河发源于北部的高山，全长三百多公里。沿岸分布着许多古老的村庄和集市，居民世代以捕鱼为生。上下游之间的交通主要依靠船只。",
+            8,
+        ),
+        (
+            "学校图书馆今年新增了两千册藏书?9莩そ樯芩担庑┦榇蠖嘤尚S丫??谌莺抢贰⑽难Ш妥匀豢蒲?。学生们可以在周末借阅。",
+            "学校图书馆今年新增了两千册藏书。馆长介绍说，这些书大多由校友捐赠，内容涵盖历史、文学和自然科学。学生们可以在周末借阅。",
+            11,
+        ),
+    ] {
+        let wrong = hanfix_sim::metrics::distance(&fix(damaged), clean);
+        assert!(wrong < before - 2, "{wrong} characters wrong: {}", fix(damaged));
+    }
+}
+
+#[test]
 fn a_span_that_realigns_where_a_pair_vanished_with_a_letter_is_still_repaired() {
     // `翰·D·洛` is BA B2 A1 A4 44 A1 A4 C2 E5; read one byte late, A4 44 falls into the
     // user-defined area A140-A7A0 and vanishes with the letter, and the reading realigns at the

@@ -133,11 +133,16 @@ const SPLIT_TRIES: usize = 2;
 /// span of its own (`??第??下列` is `。⏎` + `第` + a second span, not one span reading
 /// `。康冢匡`): the literal reading it is measured against keeps that second span's garbage, so
 /// any reading that explains it gains. So for the first few such `?`, the best repair ending
-/// before it plus that span's own repair compete with the long one, by their summed gains.
+/// before it plus that span's own repair compete with the long one, by their summed gains, and
+/// the split that beats it by most wins (`骨潜?鳞?I舷` is a capped span `骨被`, `鳞`, and a span
+/// at `。`: split at the second `?`, not at the first into `骨` + `至郦希开。上`). When the later
+/// repair runs past the long one's end, the long one is credited with the repair that would
+/// follow it there.
 fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
     let search = repair_at(text, q, model);
     let long = search.best.as_ref()?;
     let mut tries = 0;
+    let mut split: Option<(f32, Fix)> = None;
     for (rel, _) in text[q + 1..long.end].match_indices('?') {
         let q2 = q + 1 + rel;
         if !worth_search(text, q2) {
@@ -148,15 +153,32 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         };
         tries += 1;
         if let Some(later) = repair_at(text, q2, model).best {
-            if early.gain + later.gain > long.gain {
-                return Some(early);
+            let margin =
+                early.gain + later.gain - long.gain - follow_gain(text, long.end, later.end, model);
+            if margin > 0.0 && split.as_ref().is_none_or(|(m, _)| margin > *m) {
+                split = Some((margin, early));
             }
         }
         if tries == SPLIT_TRIES {
             break;
         }
     }
-    search.best
+    match split {
+        Some((_, early)) => Some(early),
+        None => search.best,
+    }
+}
+
+/// The gain of the repair that would follow one ending at `from`, if it starts before `to` (where
+/// a competing repair ends): the first `?` worth a search there.
+fn follow_gain(text: &str, from: usize, to: usize, model: &DocModel) -> f32 {
+    text.get(from..to)
+        .unwrap_or_default()
+        .match_indices('?')
+        .map(|(rel, _)| from + rel)
+        .find(|&q| worth_search(text, q))
+        .and_then(|q| repair_at(text, q, model).best)
+        .map_or(0.0, |f| f.gain)
 }
 
 /// Documents up to this many bytes rebuild their model after every repair (a pass over 256 KB
