@@ -68,20 +68,25 @@ impl Stage for ByteShift {
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         let mut fixes = repair_all(text, false);
-        // Was the punctuation folded before the shift or after it? Shifted first, the spans'
-        // commas and colons were fullwidth pairs, and their repairs write fullwidth marks back;
-        // folded first, they were ASCII bytes that orphans swallowed. A folded document whose
-        // repairs restored no fullwidth mark is searched again as folded first.
-        let wide = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c);
-        if !fixes.is_empty()
-            && !fixes.iter().any(|f| f.text.chars().any(wide))
-            && punct::looks_folded(text)
-        {
+        if searched_shifted_first_in_vain(text, &fixes) {
             fixes = repair_all(text, true);
         }
         doc.shifts_repaired += fixes.len();
         out.extend(fixes);
     }
+}
+
+/// Whether a folded document's repairs, searched as shifted first, say it was folded first.
+/// Shifted first, the spans' commas and colons were fullwidth pairs, and their repairs write
+/// fullwidth marks back; folded first, they were ASCII bytes that orphans swallowed. So a folded
+/// document whose repairs restored no fullwidth mark is searched again as folded first. A
+/// repair's first character is no evidence: its lead byte was lost, so any character with that
+/// trail byte fits (`，` is A3 AC).
+fn searched_shifted_first_in_vain(text: &str, fixes: &[Replacement]) -> bool {
+    let wide = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c);
+    !fixes.is_empty()
+        && !fixes.iter().any(|f| f.text.chars().skip(1).any(wide))
+        && punct::looks_folded(text)
 }
 
 /// Repairs every shifted span of `text`, left to right; `folded_before_shift` as in
@@ -291,6 +296,23 @@ fn annotation_follows(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repair_opening_with_a_fullwidth_mark_is_no_evidence_of_the_layer_order() {
+        let folded = "他说,我们明天出发,后天到达;大家准备好了吗?";
+        let fix = |text: &str| Replacement::new(0, 1, text.to_string(), 1.0, "test");
+        // Only the first character of a repair is fullwidth: searched again as folded first.
+        assert!(searched_shifted_first_in_vain(folded, &[fix("，所需的")]));
+        // A fullwidth mark inside a repair was read from both of its bytes: shifted first.
+        assert!(!searched_shifted_first_in_vain(folded, &[fix("所需，的")]));
+        // No repair, or a document that was not folded: nothing to decide.
+        assert!(!searched_shifted_first_in_vain(folded, &[]));
+        let unfolded = "他说，我们明天出发，后天到达；大家准备好了吗？";
+        assert!(!searched_shifted_first_in_vain(
+            unfolded,
+            &[fix("，所需的")]
+        ));
+    }
 
     #[test]
     fn suspects_run_from_each_question_mark_to_its_line_end() {
