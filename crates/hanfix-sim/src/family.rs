@@ -45,6 +45,8 @@ pub const NAMES: &[&str] = &[
     "pinyin_trad",
     "gbshift",
     "gbshift_annotated",
+    "gbshift_sparse",
+    "gbshift_annotated_sparse",
     "fold",
     "utf8_as_gbk",
     "utf8_as_gbk2",
@@ -94,6 +96,10 @@ impl Family {
             "gbshift" => Family::GbShift(ShiftParams::default()),
             "gbshift_annotated" => {
                 Family::GbShiftAnnotated(ShiftParams::default(), PinyinParams::tones())
+            }
+            "gbshift_sparse" => Family::GbShift(ShiftParams::seed_density()),
+            "gbshift_annotated_sparse" => {
+                Family::GbShiftAnnotated(ShiftParams::seed_density(), PinyinParams::tones())
             }
             "fold" => Family::Fold,
             "spin" => Family::Spin(SpinParams::default()),

@@ -12,12 +12,15 @@ const TEXT: &str = "会议于２０２４年在北京召开，来自三十个国
 const TEXT_HANT: &str = "會議於今年在臺北召開，來自三十個國家的代表發表了講話。\
 他說：「我們後來學習了很多新的方法，發展得很好！」這個問題還不能解決嗎？";
 
-/// `pinyin_trad` annotates Traditional-only characters, so it gets a Traditional input.
-fn input(name: &str) -> &'static str {
+/// `pinyin_trad` annotates Traditional-only characters, so it gets a Traditional input; the
+/// sparse byte-shift families damage about one sentence end in eight, so they get a longer one.
+fn input(name: &str) -> String {
     if name == "pinyin_trad" {
-        TEXT_HANT
+        TEXT_HANT.to_string()
+    } else if name.ends_with("_sparse") {
+        TEXT.repeat(8)
     } else {
-        TEXT
+        TEXT.to_string()
     }
 }
 
@@ -32,11 +35,11 @@ fn every_family_damages_and_is_deterministic() {
     for &name in NAMES {
         let p1 = Pipeline::parse(name, 1).unwrap();
         let text = input(name);
-        let a = p1.apply(text);
-        assert_eq!(a, p1.apply(text), "{name} not deterministic");
+        let a = p1.apply(&text);
+        assert_eq!(a, p1.apply(&text), "{name} not deterministic");
         if damages(name) {
             assert_ne!(a, text, "{name} did not damage");
-            let b = Pipeline::parse(name, 2).unwrap().apply(text);
+            let b = Pipeline::parse(name, 2).unwrap().apply(&text);
             assert_ne!(b, text, "{name} did not damage with seed 2");
         }
     }
@@ -56,7 +59,7 @@ fn different_seeds_usually_differ() {
     let fixed = ["fold", "s2t"];
     for &name in NAMES.iter().filter(|n| !fixed.contains(n)) {
         let outs: std::collections::HashSet<String> = (0..6)
-            .map(|s| Pipeline::parse(name, s).unwrap().apply(input(name)))
+            .map(|s| Pipeline::parse(name, s).unwrap().apply(&input(name)))
             .collect();
         assert!(outs.len() >= 2, "{name}: every seed gave the same damage");
     }
