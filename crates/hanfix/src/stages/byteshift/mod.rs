@@ -100,8 +100,7 @@ fn searched_shifted_first_in_vain(text: &str, fixes: &[Replacement]) -> bool {
 
 /// Repairs every shifted span of `text`, left to right; `folded_before_shift` as in
 /// [`DocModel::folded_before_shift`]. A repair in `earlier` (a search of the same text as
-/// shifted first) whose span holds no orphan byte is taken as it is: only what an orphan
-/// swallowed is read differently when the text was folded first.
+/// shifted first) that [`reads_alike_folded_first`] is taken as it is.
 fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) -> Vec<Replacement> {
     let bytes = text.as_bytes();
     let mut from = 0;
@@ -120,7 +119,7 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
             .binary_search_by_key(&q, |r| r.start)
             .ok()
             .map(|i| &earlier[i])
-            .filter(|r| !text[q + 1..r.end].contains('?'));
+            .filter(|r| reads_alike_folded_first(text, q, r.end));
         let fix = match reuse {
             Some(r) => Some(r.clone()),
             None => {
@@ -145,6 +144,23 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
         }
     }
     fixes
+}
+
+/// Whether the repair of `text[q..end]` reads the same whichever came first, folding or the
+/// shift: only an orphan's swallowed character is scored differently, so the repair must hold no
+/// orphan `?` after its first, or only ones whose swallowed character the text after them names
+/// (markup, an annotation's `(`), which is not scored. The text after each is seen as the search
+/// sees it: to the end of the line, within [`search::MAX_SPAN`] characters of `q`.
+fn reads_alike_folded_first(text: &str, q: usize, end: usize) -> bool {
+    let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
+    let w: Vec<(usize, char)> = text[q..line_end]
+        .char_indices()
+        .take(search::MAX_SPAN)
+        .collect();
+    let chars: Vec<char> = w.iter().map(|&(_, c)| c).collect();
+    w.iter().enumerate().skip(1).all(|(i, &(at, c))| {
+        c != '?' || q + at >= end || orphan::swallowed(&chars[i + 1..]).is_some()
+    })
 }
 
 /// Whether the `?` at `q` may start a shifted span: beside Chinese text, not followed by fluent
