@@ -152,14 +152,16 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
 /// (markup, an annotation's `(`), which is not scored. The text after each is seen as the search
 /// sees it: to the end of the line, within [`search::MAX_SPAN`] characters of `q`.
 fn reads_alike_folded_first(text: &str, q: usize, end: usize) -> bool {
+    if !text[q + 1..end].contains('?') {
+        return true;
+    }
     let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
-    let w: Vec<(usize, char)> = text[q..line_end]
-        .char_indices()
-        .take(search::MAX_SPAN)
-        .collect();
-    let chars: Vec<char> = w.iter().map(|&(_, c)| c).collect();
-    w.iter().enumerate().skip(1).all(|(i, &(at, c))| {
-        c != '?' || q + at >= end || orphan::swallowed(&chars[i + 1..]).is_some()
+    let w: Vec<char> = text[q..line_end].chars().take(search::MAX_SPAN).collect();
+    let mut at = q;
+    w.iter().enumerate().all(|(i, &c)| {
+        let alike = i == 0 || c != '?' || at >= end || orphan::swallowed(&w[i + 1..]).is_some();
+        at += c.len_utf8();
+        alike
     })
 }
 
@@ -186,6 +188,10 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
     let long = search.best.as_ref()?;
     let mut tries = 0;
     let mut split: Option<(f32, Fix)> = None;
+    // Where the repair that would follow the long one starts, and its gain: each found at most
+    // once, and the gain only when a split needs it.
+    let mut follow_at: Option<Option<usize>> = None;
+    let mut follow_gain: Option<f32> = None;
     for (rel, _) in text[q + 1..long.end].match_indices('?') {
         let q2 = q + 1 + rel;
         if !worth_search(text, q2) {
@@ -196,8 +202,12 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         };
         tries += 1;
         if let Some(later) = repair_at(text, q2, model).best {
-            let margin =
-                early.gain + later.gain - long.gain - follow_gain(text, long.end, later.end, model);
+            let credit = match *follow_at.get_or_insert_with(|| follow_start(text, long.end)) {
+                Some(at) if at < later.end => *follow_gain
+                    .get_or_insert_with(|| repair_at(text, at, model).best.map_or(0.0, |f| f.gain)),
+                _ => 0.0,
+            };
+            let margin = early.gain + later.gain - long.gain - credit;
             if margin > 0.0 && split.as_ref().is_none_or(|(m, _)| margin > *m) {
                 split = Some((margin, early));
             }
@@ -212,16 +222,14 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
     }
 }
 
-/// The gain of the repair that would follow one ending at `from`, if it starts before `to` (where
-/// a competing repair ends): the first `?` worth a search there.
-fn follow_gain(text: &str, from: usize, to: usize, model: &DocModel) -> f32 {
-    text.get(from..to)
-        .unwrap_or_default()
+/// Where the repair that would follow one ending at `from` would start: the first `?` worth a
+/// search on the same line (a competing repair ends on that line too).
+fn follow_start(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    rest[..rest.find('\n').unwrap_or(rest.len())]
         .match_indices('?')
         .map(|(rel, _)| from + rel)
         .find(|&q| worth_search(text, q))
-        .and_then(|q| repair_at(text, q, model).best)
-        .map_or(0.0, |f| f.gain)
 }
 
 /// Documents up to this many bytes rebuild their model after every repair (a pass over 256 KB
