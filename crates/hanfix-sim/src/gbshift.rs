@@ -144,16 +144,28 @@ fn skip_to_boundary(gb: &GbText, pos: usize) -> usize {
 }
 
 fn render(gb: &GbText, events: &BTreeMap<usize, Vec<Event>>) -> String {
-    // Build the modified stream; skips are kept as (new position → length).
+    render_tracked(gb, events).0
+}
+
+/// Renders the damaged text and marks which bytes of `gb` left no trace in it: lost lead bytes,
+/// bytes of pairs that vanished, and bytes an orphan swallowed.
+fn render_tracked(gb: &GbText, events: &BTreeMap<usize, Vec<Event>>) -> (String, Vec<bool>) {
+    // Build the modified stream; skips are kept as (new position → length), and `origin` maps
+    // each stream byte back to its position in `gb` (inserted bytes have none).
     let mut stream = Vec::with_capacity(gb.bytes.len() + 64);
+    let mut origin: Vec<Option<usize>> = Vec::with_capacity(gb.bytes.len() + 64);
     let mut skips: BTreeMap<usize, usize> = BTreeMap::new();
     let mut last = 0;
     for (&pos, evs) in events {
         stream.extend_from_slice(&gb.bytes[last..pos]);
+        origin.extend((last..pos).map(Some));
         last = pos;
         for ev in evs {
             match ev {
-                Event::Insert(b) => stream.extend_from_slice(b),
+                Event::Insert(b) => {
+                    stream.extend_from_slice(b);
+                    origin.extend(b.iter().map(|_| None));
+                }
                 Event::Skip(n) => {
                     skips.insert(stream.len(), *n);
                 }
@@ -161,19 +173,30 @@ fn render(gb: &GbText, events: &BTreeMap<usize, Vec<Event>>) -> String {
         }
     }
     stream.extend_from_slice(&gb.bytes[last..]);
+    origin.extend((last..gb.bytes.len()).map(Some));
+    let mut lost = vec![false; gb.bytes.len()];
+    let mut mark = |from: usize, to: usize| {
+        for o in origin[from..to.min(origin.len())].iter().flatten() {
+            lost[*o] = true;
+        }
+    };
     let mut out = String::with_capacity(stream.len() * 3 / 2);
     let mut pos = 0;
     while pos < stream.len() {
         if let Some(&n) = skips.get(&pos) {
             out.push('?');
+            mark(pos, pos + n);
             pos += n;
             continue;
         }
         let (o, next) = crawl_step(&stream, pos);
+        if matches!(o, Out::Vanish | Out::Question) {
+            mark(pos, next);
+        }
         push_out(&mut out, o);
         pos = next;
     }
-    out
+    (out, lost)
 }
 
 fn plan_span(
@@ -229,6 +252,17 @@ fn plan_span(
 /// Decodes spans of `text` one byte late, choosing span starts with `params` and `rng`.
 pub fn shift(text: &str, params: &ShiftParams, mode: &Mode, rng: &mut Rng) -> String {
     let gb = GbText::encode(text);
+    let events = plan_spans(&gb, params, mode, rng);
+    render(&gb, &events)
+}
+
+/// Chooses the span starts of [`shift`] and plans each span.
+fn plan_spans(
+    gb: &GbText,
+    params: &ShiftParams,
+    mode: &Mode,
+    rng: &mut Rng,
+) -> BTreeMap<usize, Vec<Event>> {
     let mut events = BTreeMap::new();
     let mut pos = 0;
     while pos < gb.bytes.len() {
@@ -239,7 +273,7 @@ pub fn shift(text: &str, params: &ShiftParams, mode: &Mode, rng: &mut Rng) -> St
             _ => 0.0,
         };
         if !c.is_ascii() && rng.chance(rate) {
-            pos = plan_span(&gb, pos, params.max_span, mode, rng, None, &mut events);
+            pos = plan_span(gb, pos, params.max_span, mode, rng, None, &mut events);
         } else {
             pos += 1;
             while !gb.boundary[pos] {
@@ -247,7 +281,41 @@ pub fn shift(text: &str, params: &ShiftParams, mode: &Mode, rng: &mut Rng) -> St
             }
         }
     }
-    render(&gb, &events)
+    events
+}
+
+/// What a shift left of one character's bytes: what any repair can read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Every byte left a trace in the damaged text.
+    None,
+    /// Some bytes left a trace, some did not.
+    Partial,
+    /// No byte left a trace: a repair can only guess the character from its context.
+    Total,
+}
+
+/// [`shift`] in [`Mode::Plain`], also telling, for each character of `text`, whether its bytes
+/// survived: lost lead bytes, pairs that vanished and bytes an orphan swallowed leave no trace.
+pub fn shift_with_loss(text: &str, params: &ShiftParams, rng: &mut Rng) -> (String, Vec<Loss>) {
+    let gb = GbText::encode(text);
+    let events = plan_spans(&gb, params, &Mode::Plain, rng);
+    let (out, lost) = render_tracked(&gb, &events);
+    let mut loss = Vec::with_capacity(gb.chars.len());
+    let mut start = 0;
+    while start < gb.bytes.len() {
+        let mut end = start + 1;
+        while !gb.boundary[end] {
+            end += 1;
+        }
+        loss.push(match lost[start..end].iter().filter(|&&l| l).count() {
+            0 => Loss::None,
+            n if n == end - start => Loss::Total,
+            _ => Loss::Partial,
+        });
+        start = end;
+    }
+    (out, loss)
 }
 
 /// Shifts spans starting exactly at the characters with the given indices (spans that would
@@ -323,6 +391,24 @@ mod tests {
 
     fn idx(s: &str, c: char) -> usize {
         s.chars().position(|x| x == c).unwrap()
+    }
+
+    #[test]
+    fn loss_counts_the_lead_byte_and_the_pair_that_vanished() {
+        // `。` (A1 A3) loses its lead byte; A3 A1 reads `！` and B1 D4 `痹`, so `”` keeps both
+        // bytes. The pair AB C7 (trail of `全`, lead of `球`) is private use and vanishes, so
+        // each of those two keeps one byte; `發`'s trail 6C surfaces as `l` and realigns.
+        let clean = "格局。”在全球發展";
+        let params = ShiftParams {
+            sentence_rate: 1.0,
+            mid_rate: 0.0,
+            max_span: 40,
+        };
+        let (text, loss) = shift_with_loss(clean, &params, &mut Rng::new(7));
+        assert_eq!(text, shift(clean, &params, &Mode::Plain, &mut Rng::new(7)));
+        assert_eq!(text, "格局?！痹谌虬l展");
+        use Loss::{None as N, Partial as P};
+        assert_eq!(loss, [N, N, P, N, N, P, P, N, N]);
     }
 
     #[test]
