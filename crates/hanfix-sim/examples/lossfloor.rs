@@ -3,14 +3,18 @@
 //! stress density (`ShiftParams::default()`) and the reference article's (`seed_density()`), by
 //! kind of character.
 //!
-//! `cargo run --release -p hanfix-sim --example lossfloor -- FILE.jsonl [MAX_DOCS]`
+//! With `--repair`, each damaged document (shifted, then folded) is also repaired, and the clean
+//! characters the repair leaves wrong are counted by what the shift left of their bytes.
+//!
+//! `cargo run --release -p hanfix-sim --example lossfloor -- FILE.jsonl [MAX_DOCS] [--repair]`
 use std::collections::HashMap;
 use std::path::Path;
 
 use hanfix_sim::eval::load_jsonl;
 use hanfix_sim::gbshift::{shift_with_loss, Loss, ShiftParams};
+use hanfix_sim::metrics::lcs_alignment;
 use hanfix_sim::rng::Rng;
-use hanfix_sim::script::is_han;
+use hanfix_sim::script::{fold, is_han};
 
 fn kind(c: char) -> &'static str {
     if is_han(c) {
@@ -29,6 +33,8 @@ fn main() {
         std::process::exit(2);
     };
     let max = args.get(1).and_then(|s| s.parse().ok());
+    let repair = args.iter().any(|a| a == "--repair");
+    let fixer = hanfix::Fixer::default();
     let docs = match load_jsonl(Path::new(file), max) {
         Ok(docs) => docs,
         Err(e) => {
@@ -43,10 +49,24 @@ fn main() {
         let mut chars = 0usize;
         let mut counts: HashMap<(&str, bool), usize> = HashMap::new();
         let mut top: HashMap<char, usize> = HashMap::new();
+        // Clean characters the repair got wrong, by loss; characters the repair added.
+        let mut wrong: HashMap<Loss, usize> = HashMap::new();
+        let mut added = 0usize;
         for (i, doc) in docs.iter().enumerate() {
             let mut rng = Rng::new(1 + i as u64 * 0x9E37_79B9);
-            let (_, loss) = shift_with_loss(&doc.text, &params, &mut rng);
+            let (damaged, loss) = shift_with_loss(&doc.text, &params, &mut rng);
             chars += loss.len();
+            if repair {
+                let fixed: Vec<char> = fixer.fix(&fold(&damaged)).chars().collect();
+                let clean: Vec<char> = doc.text.chars().collect();
+                let al = lcs_alignment(&clean, &fixed);
+                for (m, l) in al.iter().zip(&loss) {
+                    if m.is_none() {
+                        *wrong.entry(*l).or_default() += 1;
+                    }
+                }
+                added += fixed.len() - al.iter().filter(|m| m.is_some()).count();
+            }
             for (c, l) in doc.text.chars().zip(loss) {
                 if l != Loss::None {
                     *counts.entry((kind(c), l == Loss::Total)).or_default() += 1;
@@ -75,5 +95,15 @@ fn main() {
             .map(|(c, n)| format!("{c:?} {n}"))
             .collect();
         println!("  most often lost outright, not Han: {}", top.join(", "));
+        if repair {
+            let w = |l| wrong.get(&l).copied().unwrap_or(0);
+            println!(
+                "  after fold + repair, clean characters left wrong: bytes intact {:.2} %, some lost {:.2} %, all lost {:.2} %; characters added {:.2} %",
+                pct(w(Loss::None)),
+                pct(w(Loss::Partial)),
+                pct(w(Loss::Total)),
+                pct(added)
+            );
+        }
     }
 }

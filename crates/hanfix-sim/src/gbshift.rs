@@ -285,7 +285,7 @@ fn plan_spans(
 }
 
 /// What a shift left of one character's bytes: what any repair can read back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Loss {
     /// Every byte left a trace in the damaged text.
     None,
