@@ -12,7 +12,7 @@ pub struct Flags {
     pub question: bool,
     /// `(` present (injected annotations are always ASCII-bracketed).
     pub paren: bool,
-    /// `<` or `&` present.
+    /// `<`, `&` or `\` present (markup, entities, escaped quotes).
     pub markup: bool,
     /// ASCII `,:;!?` present.
     pub ascii_punct: bool,
@@ -58,7 +58,7 @@ mod ascii {
     pub const QUESTION: u8 = 1;
     /// `(`
     pub const PAREN: u8 = 2;
-    /// `<` or `&`
+    /// `<`, `&` or `\`
     pub const MARKUP: u8 = 4;
     /// `,:;!?`
     pub const PUNCT: u8 = 8;
@@ -71,6 +71,7 @@ static ASCII_BITS: [u8; 128] = {
     t[b'(' as usize] = ascii::PAREN;
     t[b'<' as usize] = ascii::MARKUP;
     t[b'&' as usize] = ascii::MARKUP;
+    t[b'\\' as usize] = ascii::MARKUP;
     t[b',' as usize] = ascii::PUNCT;
     t[b':' as usize] = ascii::PUNCT;
     t[b';' as usize] = ascii::PUNCT;
@@ -190,7 +191,7 @@ pub fn scan(text: &str) -> Flags {
 }
 
 /// Whether an all-ASCII word may hold one of the bytes in [`ASCII_BITS`] (all lie in
-/// 0x21..=0x3F): true exactly when some byte is in that range.
+/// 0x21..=0x3F, but for `\`): true exactly when some byte is in that range or is 0x5C.
 #[inline(always)]
 fn may_have_special(w: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -198,7 +199,11 @@ fn may_have_special(w: u64) -> bool {
     // byte, and a byte's high bit survives exactly when the byte is >= the subtrahend.
     let at_least_21 = (w | HIGH).wrapping_sub(0x21 * ONES);
     let at_least_40 = (w | HIGH).wrapping_sub(0x40 * ONES);
-    at_least_21 & !at_least_40 & HIGH != 0
+    // A byte equal to 0x5C becomes 0 here, and only a zero byte keeps its high bit in
+    // `(x - 1) & !x` (the first zero byte does, and borrows never make a false one appear before it).
+    let x = w ^ (0x5C * ONES);
+    let backslash = x.wrapping_sub(ONES) & !x;
+    (at_least_21 & !at_least_40 | backslash) & HIGH != 0
 }
 
 #[cfg(test)]
@@ -212,7 +217,7 @@ mod tests {
             if c.is_ascii() {
                 f.question |= c == '?';
                 f.paren |= c == '(';
-                f.markup |= c == '<' || c == '&';
+                f.markup |= c == '<' || c == '&' || c == '\\';
                 f.ascii_punct |= matches!(c, ',' | ':' | ';' | '!' | '?');
                 continue;
             }

@@ -4,7 +4,8 @@
 //! entities (`&rdquo;`, `&nbsp;`, `&#12290;`). A `<br>` inside a line becomes a line break. A tag
 //! whose `<` was swallowed by an orphan byte of a shifted span (`成?/p>`) loses the `?` too; what
 //! the `?` stood for is chosen by the language model among sentence-closing punctuation, with the
-//! quotes of the line kept balanced.
+//! quotes of the line kept balanced. A quote escaped with a backslash next to Chinese text (`说：\"好`)
+//! loses the backslash, and a doubled comma (`，，`, `，、`) its second mark.
 
 use super::{Doc, Stage};
 use crate::edit::StageKind;
@@ -28,12 +29,13 @@ impl Stage for Html {
 
     fn run(&self, text: &str, _doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         scan_with(text, true, out);
-        let mut doubled = Vec::new();
-        doubled_commas(text, &mut doubled);
-        // Keep the two lists apart where they would overlap (they never should: tags and
-        // entities hold no commas).
-        doubled.retain(|d| out.iter().all(|r| r.end <= d.start || r.start >= d.end));
-        out.extend(doubled);
+        let mut more = Vec::new();
+        doubled_commas(text, &mut more);
+        escaped_quotes(text, &mut more);
+        // Keep the lists apart where they would overlap (they never should: tags and entities
+        // hold no commas or backslashes).
+        more.retain(|d| out.iter().all(|r| r.end <= d.start || r.start >= d.end));
+        out.extend(more);
         out.sort_by_key(|r| r.start);
     }
 }
@@ -175,6 +177,7 @@ pub fn scan(text: &str, out: &mut Vec<Replacement>) {
 /// occurs). A space entity at the start or end of a line is dropped, as tags there are.
 fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
     let wide_space = std::cell::OnceCell::new();
+    let spaced_stops = std::cell::OnceCell::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -196,14 +199,21 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
                 if let Some((len, c)) = entity_at(text, i + 1) {
                     let end = i + 1 + len;
                     let with = if c == ' ' {
-                        let before = text[..i].chars().next_back();
-                        let after = text[end..].chars().next();
+                        let before = text_before(text, i, out);
+                        let after = text_after(text, end);
                         let han = |c: Option<char>| {
                             c.is_some_and(|c| {
                                 crate::tables::class(c) & crate::tables::class::HAN != 0
                             })
                         };
-                        if before.is_none_or(|c| c == '\n') || after.is_none_or(|c| c == '\n') {
+                        // Chinese text puts no space after its full-width stops and commas: a
+                        // space entity there is layout, unless the document spaces them itself.
+                        let after_stop = before.is_some_and(is_stop)
+                            && !*spaced_stops.get_or_init(|| spaces_after_stops(text));
+                        if before.is_none_or(|c| c == '\n')
+                            || after.is_none_or(|c| c == '\n')
+                            || after_stop
+                        {
                             String::new()
                         } else if follow_spacing
                             && han(before)
@@ -235,16 +245,75 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
     }
 }
 
+/// The character of the text before byte `i`, looking back past markup already removed in `out`
+/// (sorted replacements, all ending at or before `i`).
+fn text_before(text: &str, mut i: usize, out: &[Replacement]) -> Option<char> {
+    for r in out.iter().rev() {
+        if r.end == i && r.text.is_empty() {
+            i = r.start;
+        } else {
+            break;
+        }
+    }
+    text[..i].chars().next_back()
+}
+
+/// The character of the text at byte `i`, looking past tags and space entities (which the scan
+/// removes or turns into the same spacing).
+fn text_after(text: &str, mut i: usize) -> Option<char> {
+    loop {
+        match text.as_bytes().get(i)? {
+            b'<' => match tag_len(text, i + 1) {
+                Some((len, _)) => i += 1 + len,
+                None => return Some('<'),
+            },
+            b'&' => match entity_at(text, i + 1) {
+                Some((len, ' ')) => i += 1 + len,
+                _ => return Some('&'),
+            },
+            _ => return text[i..].chars().next(),
+        }
+    }
+}
+
+/// A full-width stop or comma, after which Chinese text puts no space.
+fn is_stop(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '，' | '；' | '：' | '、')
+}
+
+/// Whether `text` itself writes a space after a full-width stop or comma somewhere inside a line
+/// (`周星驰 、 梁朝伟`): then a space entity after one is the author's too.
+fn spaces_after_stops(text: &str) -> bool {
+    let mut window = ['\n'; 3];
+    for c in text.chars() {
+        window = [window[1], window[2], c];
+        if is_stop(window[0]) && matches!(window[1], ' ' | '\u{3000}') && window[2] != '\n' {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `c` is a Han character or Chinese punctuation.
+fn cjk(c: char) -> bool {
+    use crate::tables::class;
+    crate::tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0
+}
+
 /// Crawled pages double commas where list markup was flattened: `，，`, `，、`, `,,`. Clean
-/// Chinese text never has a comma followed by another comma or an enumeration comma, so after a
-/// Han character the second mark is dropped.
+/// Chinese text never has a full-width comma followed by another comma or an enumeration comma,
+/// so the second mark is dropped; after an ASCII comma only where a Han character or Chinese
+/// punctuation precedes it (`1,,2` may be data).
 pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
     let mut prev: Option<char> = None;
     let mut iter = text.char_indices().peekable();
     while let Some((_, c)) = iter.next() {
-        let after_han =
-            prev.is_some_and(|p| crate::tables::class(p) & crate::tables::class::HAN != 0);
-        if matches!(c, '，' | ',') && after_han {
+        let doubled = match c {
+            '，' => true,
+            ',' => prev.is_some_and(cjk),
+            _ => false,
+        };
+        if doubled {
             if let Some(&(j, d)) = iter.peek() {
                 if matches!(d, '，' | ',' | '、') {
                     out.push(Replacement::new(
@@ -261,6 +330,28 @@ pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
             }
         }
         prev = Some(c);
+    }
+}
+
+/// JSON and script escaping leaks a backslash before quotes (`他说：\"好\"`). Clean Chinese text
+/// never writes one; code does (`printf(\"%d\")`), so the backslash goes only where Chinese text
+/// or a line edge stands right before the backslash or right after the quote.
+pub fn escaped_quotes(text: &str, out: &mut Vec<Replacement>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(k) = bytes[from..].iter().position(|&b| b == b'\\') {
+        let i = from + k;
+        from = i + 1;
+        if !matches!(bytes.get(i + 1), Some(b'"' | b'\'')) || i > 0 && bytes[i - 1] == b'\\' {
+            continue;
+        }
+        let before = text[..i].chars().next_back();
+        let after = text[i + 2..].chars().next();
+        let edge = |c: Option<char>| c.is_none_or(|c| c == '\n');
+        if before.is_some_and(cjk) || after.is_some_and(cjk) || edge(before) || edge(after) {
+            out.push(Replacement::new(i, i + 1, "", 0.9, "escaped quote"));
+            from = i + 2;
+        }
     }
 }
 
@@ -367,6 +458,40 @@ mod tests {
         assert_eq!(fix("他说,,好"), "他说,好");
         assert_eq!(fix("甲、乙，丙"), "甲、乙，丙");
         assert_eq!(fix("1,,2"), "1,,2");
+    }
+
+    #[test]
+    fn doubled_commas_after_any_character_when_full_width() {
+        let fix = |t: &str| crate::text::apply_with(t, doubled_commas);
+        assert_eq!(fix("（1949年），，随后"), "（1949年），随后");
+        assert_eq!(fix("CEO，、该企业"), "CEO，该企业");
+        assert_eq!(fix("“好”,,他说"), "“好”,他说");
+        assert_eq!(fix("a,,b"), "a,,b");
+    }
+
+    #[test]
+    fn escaped_quotes_next_to_chinese_text_lose_the_backslash() {
+        let fix = |t: &str| crate::text::apply_with(t, escaped_quotes);
+        assert_eq!(fix(r#"他说：\"好的。\""#), r#"他说："好的。""#);
+        assert_eq!(fix(r#"（\"Fossa\"）"#), r#"（"Fossa"）"#);
+        assert_eq!(fix(r#"\"开头"#), r#""开头"#);
+        // Code keeps its escapes, and an escaped backslash is not an escaped quote.
+        assert_eq!(fix(r#"printf(\"%d\", x)"#), r#"printf(\"%d\", x)"#);
+        assert_eq!(fix(r#"路径：C:\\"x"#), r#"路径：C:\\"x"#);
+    }
+
+    #[test]
+    fn space_entities_after_full_width_stops_and_before_line_ends_go() {
+        assert_eq!(apply("第一句。&nbsp;第二句"), "第一句。第二句");
+        assert_eq!(apply("第一句。&nbsp;<br>\n第二句"), "第一句。\n第二句");
+        assert_eq!(apply("结束&nbsp;&nbsp;\n"), "结束\n");
+        assert_eq!(apply("<p>&nbsp;开头"), "开头");
+        // Between Han characters it stays a space, and where the document spaces its stops.
+        assert_eq!(apply("第二条&nbsp;适用范围"), "第二条 适用范围");
+        assert_eq!(
+            apply("周星驰 、 梁朝伟 。&nbsp;他"),
+            "周星驰 、 梁朝伟 。 他"
+        );
     }
 
     #[test]
