@@ -32,6 +32,50 @@ pub fn decode_replacing(enc: &'static Encoding, bytes: &[u8]) -> String {
     enc.decode_without_bom_handling(bytes).0.into_owned()
 }
 
+/// Reads bytes with a strict GBK decoder, as Python's `gbk` codec with `errors="replace"` does:
+/// byte 0x80, a lead byte without a valid trail, and a pair in a user-defined (private-use) area
+/// each give one U+FFFD for the lead byte alone, and decoding goes on at the next byte. (A
+/// browser's GBK decoder reads 0x80 as `€` and keeps the private-use pairs.)
+pub fn decode_gbk_strict(bytes: &[u8]) -> String {
+    let table = hanfix::gb::PairTable::global();
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b as char);
+            i += 1;
+            continue;
+        }
+        let pair = bytes
+            .get(i + 1)
+            .filter(|&&n| hanfix::gb::is_lead(b) && hanfix::gb::is_trail(n))
+            .filter(|&&n| !gb18030_only(b, n))
+            .and_then(|&n| table.get(b, n))
+            .filter(|&c| !hanfix::gb::is_private_use(c));
+        match pair {
+            Some(c) => {
+                out.push(c);
+                i += 2;
+            }
+            None => {
+                out.push('\u{FFFD}');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Two-byte codes GB18030 assigns and GBK does not (`€` at A2 E3, the ideographic description
+/// characters at A9 89–95, the radicals and CJK Extension A characters at FE 50–A0, `ǹ` at A8 BF).
+fn gb18030_only(lead: u8, trail: u8) -> bool {
+    matches!(
+        (lead, trail),
+        (0xA2, 0xE3) | (0xA8, 0xBF) | (0xA9, 0x89..=0x95) | (0xFE, 0x40..=0xA0)
+    )
+}
+
 /// Reads bytes as true ISO-8859-1: every byte becomes the code point of the same value.
 pub fn decode_iso8859_1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()

@@ -50,6 +50,7 @@ pub const NAMES: &[&str] = &[
     "fold",
     "utf8_as_gbk",
     "utf8_as_gbk2",
+    "utf8_as_gbk_strict",
     "gbk_as_latin1",
     "gbk_as_cp1252",
     "utf8_as_cp1252",

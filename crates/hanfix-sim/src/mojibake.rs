@@ -2,7 +2,7 @@
 
 use encoding_rs::{BIG5, GB18030, GBK, UTF_8, WINDOWS_1252};
 
-use crate::codec::{decode_iso8859_1, decode_replacing, encode_lossy};
+use crate::codec::{decode_gbk_strict, decode_iso8859_1, decode_replacing, encode_lossy};
 use crate::rng::Rng;
 
 /// A wrong-codec reading.
@@ -12,6 +12,9 @@ pub enum Kind {
     Utf8AsGbk,
     /// Two rounds of UTF-8 read as GBK: `闂傚倸鍊搁崐`.
     Utf8AsGbk2,
+    /// UTF-8 bytes read by a strict GBK decoder (Python's `gbk` codec with `errors="replace"`):
+    /// U+FFFD wherever a lead byte found no valid trail, also inside a run (`主�佸寘`).
+    Utf8AsGbkStrict,
     /// GB18030 bytes read as true ISO-8859-1 (byte → U+0000–U+00FF): `ÖÐÎÄ`.
     GbkAsLatin1,
     /// GB18030 bytes read as windows-1252 (what the `latin1` label means in browsers).
@@ -32,9 +35,10 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in a stable order.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Utf8AsGbk,
         Kind::Utf8AsGbk2,
+        Kind::Utf8AsGbkStrict,
         Kind::GbkAsLatin1,
         Kind::GbkAsCp1252,
         Kind::Utf8AsCp1252,
@@ -50,6 +54,7 @@ impl Kind {
         match self {
             Kind::Utf8AsGbk => "utf8_as_gbk",
             Kind::Utf8AsGbk2 => "utf8_as_gbk2",
+            Kind::Utf8AsGbkStrict => "utf8_as_gbk_strict",
             Kind::GbkAsLatin1 => "gbk_as_latin1",
             Kind::GbkAsCp1252 => "gbk_as_cp1252",
             Kind::Utf8AsCp1252 => "utf8_as_cp1252",
@@ -74,6 +79,7 @@ impl Kind {
                 let once = decode_replacing(GBK, text.as_bytes());
                 decode_replacing(GBK, once.as_bytes())
             }
+            Kind::Utf8AsGbkStrict => decode_gbk_strict(text.as_bytes()),
             Kind::GbkAsLatin1 => decode_iso8859_1(&encode_lossy(GB18030, text)),
             Kind::GbkAsCp1252 => decode_replacing(WINDOWS_1252, &encode_lossy(GB18030, text)),
             Kind::Utf8AsCp1252 => decode_replacing(WINDOWS_1252, text.as_bytes()),
@@ -169,6 +175,18 @@ mod tests {
         assert_eq!(Kind::Kunjinkao.apply("中文"), "锟斤拷锟斤拷");
         assert_eq!(Kind::Fffd.apply("中a"), "\u{FFFD}a");
         assert!(Kind::Utf8AsGbk2.apply("中文").chars().count() > 3);
+    }
+
+    #[test]
+    fn a_strict_decoder_loses_one_byte_per_replacement_character() {
+        // `要` is E8 A6 81: E8 pairs with the byte before it, A6 81 is no GBK pair, so A6 alone
+        // becomes U+FFFD and 81 starts the next pair. The final 82 of `。` has no trail.
+        assert_eq!(
+            Kind::Utf8AsGbkStrict.apply("主要包括社会福利中心。"),
+            "涓昏\u{FFFD}佸寘鎷\u{FFFD}绀句細绂忓埄涓\u{FFFD}蹇冦\u{FFFD}\u{FFFD}"
+        );
+        // A browser's decoder keeps private-use pairs and reads 0x80 as `€`.
+        assert!(!Kind::Utf8AsGbk.apply("主要包括").contains('\u{FFFD}'));
     }
 
     #[test]

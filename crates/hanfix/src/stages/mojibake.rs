@@ -682,11 +682,14 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
     ))
 }
 
-/// UTF-8 read as GBK where the decoder wrote U+FFFD: each one stands for exactly one lost byte,
-/// the last continuation byte (0x81–0xBF; 0x80 would read `€`) of a character that ASCII or the
-/// end of the text cut off, since a GBK lead byte cannot pair with those. With the first bytes of
-/// each cut character known, the model picks the byte that completes it best in context. `None`
-/// when the run has no U+FFFD or its bytes are not UTF-8 once the cuts are restored.
+/// UTF-8 read as GBK where the decoder wrote U+FFFD: each one stands for exactly one lost byte.
+/// A browser's decoder writes one for a lead byte that ASCII or the end of the text cut off (the
+/// last continuation byte of a character: a GBK lead byte cannot pair with ASCII); a strict one
+/// (Python's `gbk` codec with `errors="replace"`) also for byte 0x80 and for a lead byte whose
+/// pair GBK does not assign, after which it reads on from the next byte (`主�佸寘` is `主要包`,
+/// the U+FFFD being A6, the middle byte of `要`). Every byte that makes the UTF-8 around the cut
+/// valid is tried, and the model picks the character it completes best in context. `None` when
+/// the run has no U+FFFD or its bytes are not UTF-8 once the cuts are restored.
 fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option<String> {
     if !run.contains('\u{FFFD}') {
         return None;
@@ -700,53 +703,153 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
         }
         bytes.extend(Codec::Gbk.encode(piece)?);
     }
-    let mut out = String::with_capacity(bytes.len());
+    // The model gives a Traditional character and its Simplified form one id (`語`, `语`), so
+    // where the lost byte allows both, the script of the rest of the run chooses (Simplified
+    // when it shows neither more).
+    let (mut trad, mut simp) = (0usize, 0usize);
+    for c in String::from_utf8_lossy(&bytes).chars() {
+        trad += usize::from(tables::class(c) & class::TRAD != 0);
+        simp += usize::from(tables::class(c) & class::SIMP != 0);
+    }
+    let other_script = if trad > simp {
+        class::SIMP
+    } else {
+        class::TRAD
+    };
+    // Bytes before `from` are settled: they end with a whole character.
     let mut from = 0;
-    for &p in &cuts {
-        let (k, need) = cut_character(&bytes, from, p)?;
-        out.push_str(std::str::from_utf8(&bytes[from..k]).ok()?);
+    let mut n = 0;
+    while n < cuts.len() {
+        // Cuts on adjacent bytes are restored together (`。`, E3 80 82, read strictly loses both
+        // 80 and 82); three in a row are too many to tell apart.
+        let p = cuts[n];
+        let group = 1 + usize::from(cuts.get(n + 1) == Some(&(p + 1)));
+        if cuts.get(n + group) == Some(&(p + group)) {
+            return None;
+        }
+        let q = p + group - 1;
+        let later = cuts.get(n + group).copied().unwrap_or(usize::MAX);
+        n += group;
         // `锟` + U+FFFD is a U+FFFD (EF BF BD) cut in turn: text damaged before.
-        if bytes[k..p] == [0xEF, 0xBF] {
-            out.push('\u{FFFD}');
+        if group == 1 && p >= from + 2 && bytes[p - 2..p] == [0xEF, 0xBF] {
+            bytes[p] = 0xBD;
             from = p + 1;
             continue;
         }
-        let mut before = out.chars().rev().chain([prev[1], prev[0]]);
-        let (p1, p2) = (before.next().unwrap_or('\n'), before.next().unwrap_or('\n'));
-        // What follows a cut at the end of the run is the text after it, of which only the first
-        // character counts: what comes next may be mojibake still, which says nothing.
-        let (a1, a2) = match first_char(&bytes[p + 1..]) {
-            Some(c) => (c, first_char(&bytes[p + 1 + c.len_utf8()..])),
-            None => (next, None),
-        };
-        let mut best: Option<(f32, char)> = None;
-        let mut seq = [0u8; 4];
-        seq[..need - 1].copy_from_slice(&bytes[k..p]);
-        for x in 0x81u8..=0xBF {
-            seq[need - 1] = x;
-            let Some(c) = std::str::from_utf8(&seq[..need])
-                .ok()
-                .and_then(|s| s.chars().next())
-            else {
-                continue;
-            };
-            if model.id(c) == 0 {
-                continue;
-            }
-            let mut score = model.logp3(p2, p1, c) + model.logp3(p1, c, a1) + Model::width_cost(c);
-            if let Some(a2) = a2 {
-                score += model.logp3(c, a1, a2);
-            }
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, c));
+        let seconds: &[u8] = if group == 2 { &LOST_BYTES } else { &[0] };
+        let mut best: Option<(f32, [u8; 2], usize)> = None;
+        for x in LOST_BYTES {
+            bytes[p] = x;
+            for &y in seconds {
+                if group == 2 {
+                    bytes[q] = y;
+                }
+                let Some((start, end)) = chars_around(&bytes, from, p, q, later) else {
+                    continue;
+                };
+                let Ok(restored) = std::str::from_utf8(&bytes[start..end]) else {
+                    continue;
+                };
+                if restored.chars().any(|c| model.id(c) == 0) {
+                    continue;
+                }
+                let mut before = std::str::from_utf8(&bytes[from..start])
+                    .map_or("", |s| s)
+                    .chars()
+                    .rev()
+                    .chain([prev[1], prev[0]]);
+                let mut p1 = before.next().unwrap_or('\n');
+                let mut p2 = before.next().unwrap_or('\n');
+                let mut score = 0.0;
+                for c in restored.chars() {
+                    score += model.logp3(p2, p1, c) + Model::width_cost(c);
+                    if tables::class(c) & other_script != 0 {
+                        score -= crate::doc_model::OTHER_SCRIPT;
+                    }
+                    (p2, p1) = (p1, c);
+                }
+                // What follows a cut at the end of the run is the text after it, of which only
+                // the first character counts: what comes next may be mojibake still, which says
+                // nothing. Right before another cut nothing is known of what follows.
+                let after = if end < later {
+                    &bytes[end..later.min(bytes.len())]
+                } else {
+                    &[][..]
+                };
+                let (a1, a2) = match first_char(after) {
+                    Some(c) => (Some(c), first_char(&after[c.len_utf8()..])),
+                    None if end >= bytes.len() => (Some(next), None),
+                    None => (None, None),
+                };
+                if let Some(a1) = a1 {
+                    score += model.logp3(p2, p1, a1);
+                    if let Some(a2) = a2 {
+                        score += model.logp3(p1, a1, a2);
+                    }
+                }
+                if best.is_none_or(|(b, _, _)| score > b) {
+                    best = Some((score, [x, y], start));
+                }
             }
         }
-        let (_, c) = best?;
-        out.push(c);
-        from = p + 1;
+        let (_, [x, y], start) = best?;
+        bytes[p] = x;
+        if group == 2 {
+            bytes[q] = y;
+        }
+        from = start;
     }
-    out.push_str(std::str::from_utf8(&bytes[from..]).ok()?);
+    let out = String::from_utf8(bytes).ok()?;
     (!out.is_empty()).then_some(out)
+}
+
+/// The bytes a U+FFFD may stand for in UTF-8 read as GBK: any byte of a multi-byte character.
+const LOST_BYTES: [u8; 0x75] = {
+    let mut t = [0u8; 0x75];
+    let mut i = 0;
+    while i < t.len() {
+        t[i] = 0x80 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The UTF-8 characters holding the restored bytes `p..=q`: their byte range, when the bytes
+/// from `from` (a character boundary) up to them are whole characters, they are complete without
+/// the unknown byte at `later`, and the byte after them starts a character.
+fn chars_around(
+    bytes: &[u8],
+    from: usize,
+    p: usize,
+    q: usize,
+    later: usize,
+) -> Option<(usize, usize)> {
+    let cont = |b: u8| (0x80..=0xBF).contains(&b);
+    let start = (p.saturating_sub(3).max(from)..=p)
+        .rev()
+        .find(|&i| !cont(bytes[i]))?;
+    let mut end = start;
+    while end <= q {
+        let len = match bytes[end] {
+            0x00..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return None,
+        };
+        if end + len > bytes.len() || (end..end + len).contains(&later) {
+            return None;
+        }
+        if !(end + 1..end + len).all(|i| cont(bytes[i])) {
+            return None;
+        }
+        end += len;
+    }
+    if bytes.get(end).is_some_and(|&b| cont(b)) && end != later {
+        return None;
+    }
+    std::str::from_utf8(&bytes[from..start]).ok()?;
+    Some((start, end))
 }
 
 /// The UTF-8 character a cut at byte `p` left incomplete: its lead byte within the last three
@@ -1183,6 +1286,15 @@ mod tests {
                 format!("据说，{span}{rest}\n")
             );
         }
+    }
+
+    #[test]
+    fn utf8_read_by_a_strict_gbk_decoder_is_restored_byte_by_byte() {
+        // What Python's `gbk` codec with `errors="replace"` makes of `主要包括社会福利中心。` (the
+        // simulator's `utf8_as_gbk_strict`): a U+FFFD wherever a lead byte found no valid trail,
+        // each standing for one byte, inside a character as well as at its end.
+        let damaged = "他们涓昏\u{FFFD}佸寘鎷\u{FFFD}绀句細绂忓埄涓\u{FFFD}蹇冦\u{FFFD}\u{FFFD}";
+        assert_eq!(repair(damaged), "他们主要包括社会福利中心。");
     }
 
     #[test]
