@@ -688,9 +688,15 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
 /// (Python's `gbk` codec with `errors="replace"`) also for byte 0x80 and for a lead byte whose
 /// pair GBK does not assign, after which it reads on from the next byte (`主�佸寘` is `主要包`,
 /// the U+FFFD being A6, the middle byte of `要`). Every byte that makes the UTF-8 around the cut
-/// valid is tried, and the model picks the character it completes best in context. `None` when
-/// the run has no U+FFFD or its bytes are not UTF-8 once the cuts are restored.
+/// valid is tried, and a beam search over the cuts lets the model pick the reading of the whole
+/// run (a strict decoder may cut every character, `寰�鐜�` being `循环`, and each choice is the
+/// context of the next). `None` when the run has no U+FFFD or its bytes are not UTF-8 once the
+/// cuts are restored.
 fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option<String> {
+    /// Readings kept after each cut.
+    const BEAM: usize = 16;
+    /// Restored characters of each reading scored with their right context.
+    const PER_READING: usize = 16;
     if !run.contains('\u{FFFD}') {
         return None;
     }
@@ -716,8 +722,43 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
     } else {
         class::TRAD
     };
-    // Bytes before `from` are settled: they end with a whole character.
-    let mut from = 0;
+    // Scores `s` after the context `(p2, p1)`, returning the new context.
+    let score_text = |s: &str, mut ctx: (char, char)| -> (f32, (char, char)) {
+        let mut score = 0.0;
+        for c in s.chars() {
+            score += model.logp3(ctx.0, ctx.1, c) + Model::width_cost(c);
+            if tables::class(c) & other_script != 0 {
+                score -= crate::doc_model::OTHER_SCRIPT;
+            }
+            // Of a common character and a rare variant the model folds into it (`說`, `説`),
+            // the common one.
+            if tables::class(c) & class::RARE != 0 {
+                score -= RARE_GUESS;
+            }
+            ctx = (ctx.1, c);
+        }
+        (score, ctx)
+    };
+    // The bytes each reading restored, as links to the reading it extends: (parent link, cut
+    // position, byte, and the byte of the adjacent cut restored with it).
+    let mut links: Vec<(usize, usize, u8, Option<u8>)> = Vec::new();
+    // The whole characters before the first cut are scored once, for every reading.
+    let first = cuts.first().copied().unwrap_or(bytes.len());
+    let head = match std::str::from_utf8(&bytes[..first]) {
+        Ok(t) => t.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => return None,
+    };
+    let (head_score, head_ctx) = score_text(
+        std::str::from_utf8(&bytes[..head]).ok()?,
+        (prev[0], prev[1]),
+    );
+    let mut beam = vec![CutReading {
+        score: head_score,
+        from: head,
+        ctx: head_ctx,
+        link: usize::MAX,
+    }];
     let mut n = 0;
     while n < cuts.len() {
         // Cuts on adjacent bytes are restored together (`。`, E3 80 82, read strictly loses both
@@ -731,76 +772,160 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
         let later = cuts.get(n + group).copied().unwrap_or(usize::MAX);
         n += group;
         // `锟` + U+FFFD is a U+FFFD (EF BF BD) cut in turn: text damaged before.
-        if group == 1 && p >= from + 2 && bytes[p - 2..p] == [0xEF, 0xBF] {
-            bytes[p] = 0xBD;
-            from = p + 1;
-            continue;
-        }
+        let firsts: &[u8] = if group == 1 && p >= 2 && bytes[p - 2..p] == [0xEF, 0xBF] {
+            &[0xBD]
+        } else {
+            &LOST_BYTES
+        };
         let seconds: &[u8] = if group == 2 { &LOST_BYTES } else { &[0] };
-        let mut best: Option<(f32, [u8; 2], usize)> = None;
-        for x in LOST_BYTES {
-            bytes[p] = x;
-            for &y in seconds {
+        let mut next_beam: Vec<(CutReading, u8, Option<u8>)> = Vec::new();
+        // The known text after a restored character, up to the next cut's character, is scored
+        // with it, so that the beam keeps readings by their right context too. Past its first two
+        // characters its score does not depend on the reading: kept per end position.
+        let mut ahead_cache: Vec<(usize, usize, f32)> = Vec::new();
+        for h in &beam {
+            // Text between the reading's scored part and the cut's character (before the first
+            // cut only): it depends only on where that character starts, scored once per start.
+            let mut between: Option<(usize, f32, (char, char))> = None;
+            // Every byte that completes the cut's characters, scored with their left context.
+            let mut options: Vec<CutOption> = Vec::new();
+            for &x in firsts {
+                bytes[p] = x;
+                for &y in seconds {
+                    if group == 2 {
+                        bytes[q] = y;
+                    }
+                    let Some((start, end)) = chars_around(&bytes, h.from, p, q, later) else {
+                        continue;
+                    };
+                    let Ok(restored) = std::str::from_utf8(&bytes[start..end]) else {
+                        continue;
+                    };
+                    if restored
+                        .chars()
+                        .any(|c| model.id(c) == 0 && c != '\u{FFFD}')
+                    {
+                        continue;
+                    }
+                    let (s0, ctx0) = match between {
+                        Some((at, s, ctx)) if at == start => (s, ctx),
+                        _ => {
+                            let Ok(text) = std::str::from_utf8(&bytes[h.from..start]) else {
+                                continue;
+                            };
+                            let (s, ctx) = score_text(text, h.ctx);
+                            between = Some((start, s, ctx));
+                            (s, ctx)
+                        }
+                    };
+                    let (s1, ctx) = score_text(restored, ctx0);
+                    options.push((s0 + s1, x, y, start, end, ctx));
+                }
+            }
+            if options.len() > PER_READING {
+                options.select_nth_unstable_by(PER_READING, |a, b| b.0.total_cmp(&a.0));
+                options.truncate(PER_READING);
+            }
+            for (s01, x, y, _, end, ctx) in options {
+                bytes[p] = x;
                 if group == 2 {
                     bytes[q] = y;
                 }
-                let Some((start, end)) = chars_around(&bytes, from, p, q, later) else {
+                // Whole characters up to the next cut (the bytes left are the first of its
+                // character), or to the end of the run.
+                let stop = later.min(bytes.len());
+                let valid = match std::str::from_utf8(&bytes[end..stop]) {
+                    Ok(t) => t.len(),
+                    Err(e) if e.error_len().is_none() && stop == later => e.valid_up_to(),
+                    Err(_) => continue,
+                };
+                let Ok(ahead) = std::str::from_utf8(&bytes[end..end + valid]) else {
                     continue;
                 };
-                let Ok(restored) = std::str::from_utf8(&bytes[start..end]) else {
-                    continue;
-                };
-                if restored.chars().any(|c| model.id(c) == 0) {
-                    continue;
-                }
-                let mut before = std::str::from_utf8(&bytes[from..start])
-                    .map_or("", |s| s)
-                    .chars()
-                    .rev()
-                    .chain([prev[1], prev[0]]);
-                let mut p1 = before.next().unwrap_or('\n');
-                let mut p2 = before.next().unwrap_or('\n');
-                let mut score = 0.0;
-                for c in restored.chars() {
-                    score += model.logp3(p2, p1, c) + Model::width_cost(c);
-                    if tables::class(c) & other_script != 0 {
-                        score -= crate::doc_model::OTHER_SCRIPT;
+                let split = ahead.char_indices().nth(2).map_or(ahead.len(), |(i, _)| i);
+                let (s2, mut ctx) = score_text(&ahead[..split], ctx);
+                let rest = match ahead_cache.iter().find(|a| a.0 == end) {
+                    Some(&(_, _, r)) => r,
+                    None => {
+                        let head: Vec<char> = ahead[..split].chars().collect();
+                        let r = if split < ahead.len() && head.len() == 2 {
+                            score_text(&ahead[split..], (head[0], head[1])).0
+                        } else {
+                            0.0
+                        };
+                        ahead_cache.push((end, split, r));
+                        r
                     }
-                    (p2, p1) = (p1, c);
-                }
-                // What follows a cut at the end of the run is the text after it, of which only
-                // the first character counts: what comes next may be mojibake still, which says
-                // nothing. Right before another cut nothing is known of what follows.
-                let after = if end < later {
-                    &bytes[end..later.min(bytes.len())]
-                } else {
-                    &[][..]
                 };
-                let (a1, a2) = match first_char(after) {
-                    Some(c) => (Some(c), first_char(&after[c.len_utf8()..])),
-                    None if end >= bytes.len() => (Some(next), None),
-                    None => (None, None),
-                };
-                if let Some(a1) = a1 {
-                    score += model.logp3(p2, p1, a1);
-                    if let Some(a2) = a2 {
-                        score += model.logp3(p1, a1, a2);
-                    }
+                let mut total = h.score + s01 + s2 + rest;
+                if split < ahead.len() {
+                    let mut last = ahead.chars().rev();
+                    let c1 = last.next().unwrap_or('\n');
+                    ctx = (last.next().unwrap_or('\n'), c1);
                 }
-                if best.is_none_or(|(b, _, _)| score > b) {
-                    best = Some((score, [x, y], start));
+                if stop == bytes.len() {
+                    total += model.logp3(ctx.0, ctx.1, next);
                 }
+                next_beam.push((
+                    CutReading {
+                        score: total,
+                        from: end + valid,
+                        ctx,
+                        link: h.link,
+                    },
+                    x,
+                    (group == 2).then_some(y),
+                ));
             }
         }
-        let (_, [x, y], start) = best?;
-        bytes[p] = x;
-        if group == 2 {
-            bytes[q] = y;
+        if next_beam.is_empty() {
+            return None;
         }
-        from = start;
+        if next_beam.len() > BEAM {
+            next_beam.select_nth_unstable_by(BEAM, |a, b| b.0.score.total_cmp(&a.0.score));
+            next_beam.truncate(BEAM);
+        }
+        beam = next_beam
+            .into_iter()
+            .map(|(mut h, x, y)| {
+                links.push((h.link, p, x, y));
+                h.link = links.len() - 1;
+                h
+            })
+            .collect();
+    }
+    // Every reading has scored the whole run and the first character after it (what comes next
+    // may be mojibake still, which says nothing).
+    let best = beam
+        .iter()
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+        .map(|h| (h.score, h));
+    let (_, h) = best?;
+    let mut link = h.link;
+    while let Some(&(parent, at, x, y)) = links.get(link) {
+        bytes[at] = x;
+        if let Some(y) = y {
+            bytes[at + 1] = y;
+        }
+        link = parent;
     }
     let out = String::from_utf8(bytes).ok()?;
     (!out.is_empty()).then_some(out)
+}
+
+/// A restoration of one cut (or two adjacent ones) for one reading: its score with the left
+/// context, the bytes, where its characters start and end, and the last two of them.
+type CutOption = (f32, u8, u8, usize, usize, (char, char));
+
+/// One reading of the cuts restored so far in [`restore_cuts`].
+struct CutReading {
+    score: f32,
+    /// Where the unscored text starts (the end of the last restored character).
+    from: usize,
+    /// The last two characters scored.
+    ctx: (char, char),
+    /// Its last entry in the links of restored bytes (`usize::MAX` before the first cut).
+    link: usize,
 }
 
 /// The bytes a U+FFFD may stand for in UTF-8 read as GBK: any byte of a multi-byte character.
@@ -1039,17 +1164,6 @@ fn fill_lost(candidate: &str, model: &DocModel, prev: char, next: char) -> Strin
         i += 1;
     }
     chars.into_iter().collect()
-}
-
-/// The first character of UTF-8 `bytes`, if they start with a complete one.
-fn first_char(bytes: &[u8]) -> Option<char> {
-    let len = match *bytes.first()? {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    };
-    std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()
 }
 
 /// Whether `chars` reads as ordinary text around position `skip` (which is left out): the mean
@@ -1295,6 +1409,15 @@ mod tests {
         // each standing for one byte, inside a character as well as at its end.
         let damaged = "他们涓昏\u{FFFD}佸寘鎷\u{FFFD}绀句細绂忓埄涓\u{FFFD}蹇冦\u{FFFD}\u{FFFD}";
         assert_eq!(repair(damaged), "他们主要包括社会福利中心。");
+    }
+
+    #[test]
+    fn cuts_in_characters_side_by_side_are_restored_together() {
+        // `循环来往中环码头` read strictly: `循` and `环` both lose their last byte, so neither
+        // has a known neighbour to be judged by; read one at a time, the likeliest first
+        // character after a line start (`德`) would win, and `王` after it.
+        let damaged = "寰\u{FFFD}鐜\u{FFFD}鏉ュ線涓\u{FFFD}鐜\u{FFFD}鐮佸ご";
+        assert_eq!(repair(damaged), "循环来往中环码头");
     }
 
     #[test]
