@@ -790,6 +790,11 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
             // Every byte that completes the cut's characters, scored with their left context.
             let mut options: Vec<CutOption> = Vec::new();
             for &x in firsts {
+                // Two adjacent cuts do not make a two-byte character on their own: nothing of
+                // it would be known (`��` is not `·`).
+                if group == 2 && (0xC2..=0xDF).contains(&x) {
+                    continue;
+                }
                 bytes[p] = x;
                 for &y in seconds {
                     if group == 2 {
@@ -1418,6 +1423,18 @@ mod tests {
         // character after a line start (`德`) would win, and `王` after it.
         let damaged = "寰\u{FFFD}鐜\u{FFFD}鏉ュ線涓\u{FFFD}鐜\u{FFFD}鐮佸ご";
         assert_eq!(repair(damaged), "循环来往中环码头");
+    }
+
+    #[test]
+    fn lost_characters_in_clean_text_are_not_invented_from_nothing() {
+        // Two U+FFFD side by side in clean text are characters lost outright; no byte of a
+        // two-byte character made of them would be known.
+        for text in [
+            "依本法處罰\u{FFFD}\u{FFFD}之規定",
+            "第一條\u{FFFD}\u{FFFD}為維護",
+        ] {
+            assert_eq!(repair_doc(text), text);
+        }
     }
 
     #[test]
