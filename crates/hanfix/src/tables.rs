@@ -63,6 +63,12 @@ pub fn class(c: char) -> u8 {
     }
 }
 
+/// Whether `c` is a Han character or Chinese punctuation.
+#[inline]
+pub fn is_chinese(c: char) -> bool {
+    class(c) & (class::HAN | class::CJK_PUNCT) != 0
+}
+
 #[cold]
 fn non_bmp_class(cp: u32) -> u8 {
     let t = parsed();

@@ -10,6 +10,7 @@
 use super::{Doc, Stage};
 use crate::edit::StageKind;
 use crate::model::Model;
+use crate::tables::is_chinese;
 use crate::text::Replacement;
 
 /// The `html` stage.
@@ -294,12 +295,6 @@ fn spaces_after_stops(text: &str) -> bool {
     false
 }
 
-/// Whether `c` is a Han character or Chinese punctuation.
-fn cjk(c: char) -> bool {
-    use crate::tables::class;
-    crate::tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0
-}
-
 /// Crawled pages double commas where list markup was flattened: `，，`, `，、`, `,,`. Clean
 /// Chinese text never has a full-width comma followed by another comma or an enumeration comma,
 /// so the second mark is dropped; after an ASCII comma only where a Han character or Chinese
@@ -310,7 +305,7 @@ pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
     while let Some((_, c)) = iter.next() {
         let doubled = match c {
             '，' => true,
-            ',' => prev.is_some_and(cjk),
+            ',' => prev.is_some_and(is_chinese),
             _ => false,
         };
         if doubled {
@@ -338,19 +333,19 @@ pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
 /// or a line edge stands right before the backslash or right after the quote.
 pub fn escaped_quotes(text: &str, out: &mut Vec<Replacement>) {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(k) = bytes[from..].iter().position(|&b| b == b'\\') {
-        let i = from + k;
-        from = i + 1;
+    for (i, _) in text.match_indices('\\') {
         if !matches!(bytes.get(i + 1), Some(b'"' | b'\'')) || i > 0 && bytes[i - 1] == b'\\' {
             continue;
         }
         let before = text[..i].chars().next_back();
         let after = text[i + 2..].chars().next();
         let edge = |c: Option<char>| c.is_none_or(|c| c == '\n');
-        if before.is_some_and(cjk) || after.is_some_and(cjk) || edge(before) || edge(after) {
+        if before.is_some_and(is_chinese)
+            || after.is_some_and(is_chinese)
+            || edge(before)
+            || edge(after)
+        {
             out.push(Replacement::new(i, i + 1, "", 0.9, "escaped quote"));
-            from = i + 2;
         }
     }
 }

@@ -655,7 +655,7 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
     let all_ordinary = candidate.chars().all(|c| ordinary(c) || c == '\u{FFFD}');
     // A private-use character stands only among Chinese ones (some sources use the user-defined
     // area for rare characters); a Latin name does not decode to one (`Núñez`).
-    let chinese = |c: char| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0;
+    let chinese = tables::is_chinese;
     let pua = candidate.chars().filter(|&c| is_private_use(c)).count();
     let cjk = candidate.chars().filter(|&c| chinese(c)).count();
     if pua > 0 && cjk < 2 * pua {

@@ -24,7 +24,7 @@ use super::{Doc, Stage};
 use crate::edit::StageKind;
 use crate::model::Model;
 use crate::options::PunctMode;
-use crate::tables::{self, class};
+use crate::tables;
 use crate::text::Replacement;
 
 /// The `punct` stage.
@@ -202,7 +202,7 @@ pub fn fullwidth(c: char) -> Option<char> {
 }
 
 fn is_cjk(c: Option<char>) -> bool {
-    c.is_some_and(|c| tables::class(c) & (class::HAN | class::CJK_PUNCT) != 0)
+    c.is_some_and(tables::is_chinese)
 }
 
 /// Proposes a replacement for every ASCII mark with CJK text on either side.
