@@ -47,33 +47,18 @@ pub fn decode_gbk_strict(bytes: &[u8]) -> String {
             i += 1;
             continue;
         }
-        let pair = bytes
-            .get(i + 1)
-            .filter(|&&n| hanfix::gb::is_lead(b) && hanfix::gb::is_trail(n))
-            .filter(|&&n| !gb18030_only(b, n))
-            .and_then(|&n| table.get(b, n))
-            .filter(|&c| !hanfix::gb::is_private_use(c));
-        match pair {
-            Some(c) => {
-                out.push(c);
+        match bytes.get(i + 1) {
+            Some(&n) if hanfix::gb::gbk_assigns(b, n) => {
+                out.extend(table.get(b, n));
                 i += 2;
             }
-            None => {
+            _ => {
                 out.push('\u{FFFD}');
                 i += 1;
             }
         }
     }
     out
-}
-
-/// Two-byte codes GB18030 assigns and GBK does not (`€` at A2 E3, the ideographic description
-/// characters at A9 89–95, the radicals and CJK Extension A characters at FE 50–A0, `ǹ` at A8 BF).
-fn gb18030_only(lead: u8, trail: u8) -> bool {
-    matches!(
-        (lead, trail),
-        (0xA2, 0xE3) | (0xA8, 0xBF) | (0xA9, 0x89..=0x95) | (0xFE, 0x40..=0xA0)
-    )
 }
 
 /// Reads bytes as true ISO-8859-1: every byte becomes the code point of the same value.

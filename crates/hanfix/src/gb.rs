@@ -63,6 +63,23 @@ pub fn is_trail(b: u8) -> bool {
     (0x40..=0xFE).contains(&b) && b != 0x7F
 }
 
+/// Whether GBK proper assigns the pair `lead trail` a character: a two-byte GB18030 code that is
+/// neither in a user-defined (private-use) area nor one GB18030 added to GBK (`€` at A2 E3, `ǹ` at
+/// A8 BF, the ideographic description characters at A9 89–95, the radicals and CJK Extension A
+/// characters at FE 40–A0). A strict GBK decoder (Python's `gbk` codec) reads any other pair as an
+/// error.
+pub fn gbk_assigns(lead: u8, trail: u8) -> bool {
+    let added = matches!(
+        (lead, trail),
+        (0xA2, 0xE3) | (0xA8, 0xBF) | (0xA9, 0x89..=0x95) | (0xFE, 0x40..=0xA0)
+    );
+    !added
+        && is_trail(trail)
+        && PairTable::global()
+            .get(lead, trail)
+            .is_some_and(|c| !is_private_use(c))
+}
+
 /// Whether `c` lies in a private-use area (GBK's user-defined areas decode there).
 pub fn is_private_use(c: char) -> bool {
     ('\u{E000}'..='\u{F8FF}').contains(&c)
