@@ -782,12 +782,11 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
         // The known text after a restored character, up to the next cut's character, is scored
         // with it, so that the beam keeps readings by their right context too. Past its first two
         // characters its score does not depend on the reading: kept per end position.
-        let mut ahead_cache: Vec<(usize, usize, f32)> = Vec::new();
+        let mut ahead_cache: Vec<(usize, f32, (char, char))> = Vec::new();
         for h in &beam {
-            // Text between the reading's scored part and the cut's character (before the first
-            // cut only): it depends only on where that character starts, scored once per start.
-            let mut between: Option<(usize, f32, (char, char))> = None;
             // Every byte that completes the cut's characters, scored with their left context.
+            // Those characters start where the reading's unscored text does: the bytes before a
+            // cut that are not part of its character were scored with the previous one.
             let mut options: Vec<CutOption> = Vec::new();
             for &x in firsts {
                 // Two adjacent cuts do not make a two-byte character on their own: nothing of
@@ -800,10 +799,10 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
                     if group == 2 {
                         bytes[q] = y;
                     }
-                    let Some((start, end)) = chars_around(&bytes, h.from, p, q, later) else {
+                    let Some(end) = chars_through(&bytes, h.from, q, later) else {
                         continue;
                     };
-                    let Ok(restored) = std::str::from_utf8(&bytes[start..end]) else {
+                    let Ok(restored) = std::str::from_utf8(&bytes[h.from..end]) else {
                         continue;
                     };
                     if restored
@@ -812,26 +811,15 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
                     {
                         continue;
                     }
-                    let (s0, ctx0) = match between {
-                        Some((at, s, ctx)) if at == start => (s, ctx),
-                        _ => {
-                            let Ok(text) = std::str::from_utf8(&bytes[h.from..start]) else {
-                                continue;
-                            };
-                            let (s, ctx) = score_text(text, h.ctx);
-                            between = Some((start, s, ctx));
-                            (s, ctx)
-                        }
-                    };
-                    let (s1, ctx) = score_text(restored, ctx0);
-                    options.push((s0 + s1, x, y, start, end, ctx));
+                    let (s1, ctx) = score_text(restored, h.ctx);
+                    options.push((s1, x, y, end, ctx));
                 }
             }
             if options.len() > PER_READING {
                 options.select_nth_unstable_by(PER_READING, |a, b| b.0.total_cmp(&a.0));
                 options.truncate(PER_READING);
             }
-            for (s01, x, y, _, end, ctx) in options {
+            for (s1, x, y, end, ctx) in options {
                 bytes[p] = x;
                 if group == 2 {
                     bytes[q] = y;
@@ -839,34 +827,33 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
                 // Whole characters up to the next cut (the bytes left are the first of its
                 // character), or to the end of the run.
                 let stop = later.min(bytes.len());
-                let valid = match std::str::from_utf8(&bytes[end..stop]) {
-                    Ok(t) => t.len(),
-                    Err(e) if e.error_len().is_none() && stop == later => e.valid_up_to(),
+                let ahead = match std::str::from_utf8(&bytes[end..stop]) {
+                    Ok(t) => t,
+                    Err(e) if e.error_len().is_none() && stop == later => {
+                        match std::str::from_utf8(&bytes[end..end + e.valid_up_to()]) {
+                            Ok(t) => t,
+                            Err(_) => continue,
+                        }
+                    }
                     Err(_) => continue,
-                };
-                let Ok(ahead) = std::str::from_utf8(&bytes[end..end + valid]) else {
-                    continue;
                 };
                 let split = ahead.char_indices().nth(2).map_or(ahead.len(), |(i, _)| i);
                 let (s2, mut ctx) = score_text(&ahead[..split], ctx);
-                let rest = match ahead_cache.iter().find(|a| a.0 == end) {
-                    Some(&(_, _, r)) => r,
-                    None => {
-                        let head: Vec<char> = ahead[..split].chars().collect();
-                        let r = if split < ahead.len() && head.len() == 2 {
-                            score_text(&ahead[split..], (head[0], head[1])).0
-                        } else {
-                            0.0
-                        };
-                        ahead_cache.push((end, split, r));
-                        r
-                    }
-                };
-                let mut total = h.score + s01 + s2 + rest;
+                let mut total = h.score + s1 + s2;
                 if split < ahead.len() {
-                    let mut last = ahead.chars().rev();
-                    let c1 = last.next().unwrap_or('\n');
-                    ctx = (last.next().unwrap_or('\n'), c1);
+                    let (rest, rest_ctx) = match ahead_cache.iter().find(|a| a.0 == end) {
+                        Some(&(_, r, c)) => (r, c),
+                        None => {
+                            let mut head = ahead.chars();
+                            let c2 = head.next().unwrap_or('\n');
+                            let c1 = head.next().unwrap_or('\n');
+                            let (r, c) = score_text(&ahead[split..], (c2, c1));
+                            ahead_cache.push((end, r, c));
+                            (r, c)
+                        }
+                    };
+                    total += rest;
+                    ctx = rest_ctx;
                 }
                 if stop == bytes.len() {
                     total += model.logp3(ctx.0, ctx.1, next);
@@ -874,7 +861,7 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
                 next_beam.push((
                     CutReading {
                         score: total,
-                        from: end + valid,
+                        from: end + ahead.len(),
                         ctx,
                         link: h.link,
                     },
@@ -901,11 +888,7 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
     }
     // Every reading has scored the whole run and the first character after it (what comes next
     // may be mojibake still, which says nothing).
-    let best = beam
-        .iter()
-        .max_by(|a, b| a.score.total_cmp(&b.score))
-        .map(|h| (h.score, h));
-    let (_, h) = best?;
+    let h = beam.iter().max_by(|a, b| a.score.total_cmp(&b.score))?;
     let mut link = h.link;
     while let Some(&(parent, at, x, y)) = links.get(link) {
         bytes[at] = x;
@@ -919,8 +902,8 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
 }
 
 /// A restoration of one cut (or two adjacent ones) for one reading: its score with the left
-/// context, the bytes, where its characters start and end, and the last two of them.
-type CutOption = (f32, u8, u8, usize, usize, (char, char));
+/// context, the bytes, where its characters end, and the last two of them.
+type CutOption = (f32, u8, u8, usize, (char, char));
 
 /// One reading of the cuts restored so far in [`restore_cuts`].
 struct CutReading {
@@ -944,21 +927,12 @@ const LOST_BYTES: [u8; 0x75] = {
     t
 };
 
-/// The UTF-8 characters holding the restored bytes `p..=q`: their byte range, when the bytes
-/// from `from` (a character boundary) up to them are whole characters, they are complete without
-/// the unknown byte at `later`, and the byte after them starts a character.
-fn chars_around(
-    bytes: &[u8],
-    from: usize,
-    p: usize,
-    q: usize,
-    later: usize,
-) -> Option<(usize, usize)> {
+/// The end of the UTF-8 characters from `from` (where a character starts) through the restored
+/// byte `q`, when they are complete without the unknown byte at `later` and the byte after them
+/// starts a character.
+fn chars_through(bytes: &[u8], from: usize, q: usize, later: usize) -> Option<usize> {
     let cont = |b: u8| (0x80..=0xBF).contains(&b);
-    let start = (p.saturating_sub(3).max(from)..=p)
-        .rev()
-        .find(|&i| !cont(bytes[i]))?;
-    let mut end = start;
+    let mut end = from;
     while end <= q {
         let len = match bytes[end] {
             0x00..=0x7F => 1,
@@ -978,8 +952,7 @@ fn chars_around(
     if bytes.get(end).is_some_and(|&b| cont(b)) && end != later {
         return None;
     }
-    std::str::from_utf8(&bytes[from..start]).ok()?;
-    Some((start, end))
+    Some(end)
 }
 
 /// The UTF-8 character a cut at byte `p` left incomplete: its lead byte within the last three
