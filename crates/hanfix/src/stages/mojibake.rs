@@ -142,13 +142,21 @@ fn repair_segments(text: &str, start: usize, end: usize, relaxed: bool) -> Vec<R
     // best repaired whole: windows around clusters of rare characters cut it at arbitrary bytes.
     // (GBK readings hold a few Latin-looking symbols too, such as `ˉ`.) Such a run is dense in
     // rare characters: 68 % of the non-ASCII characters of the Simplified training documents
-    // read as GBK, 0.13 % of the clean ones. The windows still run, and the reading the model
-    // prefers wins: text damaged twice may round-trip whole only once.
+    // read as GBK, 0.13 % of the clean ones. Unless the whole reading explains the run (see
+    // [`explains_run`]), the windows still run and the reading the model prefers wins: text
+    // damaged twice may round-trip whole only once.
     let latin = chars.iter().filter(|&&(_, c)| latin_like(c)).count();
     let rare = chars.iter().filter(|&&(_, c)| debris_char(c)).count();
     let whole = (chars.len() > 1 && latin * 4 < chars.len() && rare * 4 >= chars.len())
         .then(|| repair_run(text, start, &text[start..end], relaxed))
         .flatten();
+    // A UTF-8 reading that comes back as plain Chinese from end to end explains the whole run:
+    // every window would only cut it (and a page read strictly, with a U+FFFD in many
+    // characters, costs a beam search per window).
+    let whole = match whole {
+        Some((_, rep)) if explains_run(&text[start..end], &rep) => return vec![rep],
+        w => w,
+    };
     let windows = repair_windows(text, end, &chars, relaxed);
     match whole {
         Some((_, rep)) if windows.is_empty() || prefers_whole(text, start, end, &rep, &windows) => {
@@ -156,6 +164,20 @@ fn repair_segments(text: &str, start: usize, end: usize, relaxed: bool) -> Vec<R
         }
         _ => windows,
     }
+}
+
+/// Whether `rep`, a repair of the whole `run`, is a UTF-8 reading of plain text: common Chinese
+/// characters, CJK punctuation and the run's own ASCII. UTF-8 checks itself (a wrong byte
+/// sequence seldom decodes), but where the run began or ended with clean text, that text is
+/// read as GBK bytes too and comes back as odd symbols (`应` as `Ӧ`, `证实` as `֤ʵ`) or as
+/// new ASCII (`並` as `K`): then the windows run.
+fn explains_run(run: &str, rep: &Replacement) -> bool {
+    let ascii = |s: &str| s.bytes().filter(u8::is_ascii).count();
+    let plain = |c: char| {
+        let cls = tables::class(c);
+        c.is_ascii() || cls & (class::HAN | class::CJK_PUNCT) != 0 && cls & class::RARE == 0
+    };
+    rep.reason == ROUND_TRIPS[0].1 && rep.text.chars().all(plain) && ascii(&rep.text) == ascii(run)
 }
 
 /// Whether the model prefers the run `text[start..end]` replaced whole by `whole` to the run with
@@ -1420,6 +1442,31 @@ mod tests {
             repair(&format!("在1990年代{damaged}希洛分基地")),
             "在1990年代，加拿大軍隊基地希洛分基地"
         );
+    }
+
+    #[test]
+    fn a_clean_character_glued_to_a_page_read_as_gbk_is_kept() {
+        // The run starts with the clean `应`: read whole, its GBK bytes come back as `Ӧ`, which
+        // does not explain the run, so the windows find where the damage starts.
+        let damaged = format!(
+            "异议，应{}",
+            gbk("当审查。异议成立的，裁定将案件移送有管辖权的法院")
+        );
+        assert_eq!(
+            repair_doc(&damaged),
+            "异议，应当审查。异议成立的，裁定将案件移送有管辖权的法院"
+        );
+    }
+
+    #[test]
+    fn a_whole_reading_explains_its_run_only_as_plain_chinese_and_the_same_ascii() {
+        let rep = |text: &str, reason: &'static str| Replacement::new(0, 0, text, 0.9, reason);
+        let utf8 = ROUND_TRIPS[0].1;
+        assert!(explains_run("鎴栧叾浠2018", &rep("或其他2018", utf8)));
+        assert!(!explains_run("鎴栧叾浠", &rep("或其他学λ", utf8)));
+        assert!(!explains_run("並鍏艰睛", &rep("K兼辦", utf8)));
+        // Other round trips decode any bytes: their windows always run.
+        assert!(!explains_run("蕼滅", &rep("或其他", GBK_AS_BIG5)));
     }
 
     #[test]
