@@ -125,6 +125,13 @@ fn cp1252_special(c: char) -> bool {
     c < '\u{2200}' && "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ".contains(c)
 }
 
+/// `€`, or a non-ASCII symbol GBK writes in two bytes (`ō`, `·`, `×`): what a GBK reading shows
+/// among its Han characters.
+fn gbk_symbol(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    c == '€' || !c.is_ascii() && GB18030.encode(c.encode_utf8(&mut buf)).0.len() == 2
+}
+
 fn latin_like(c: char) -> bool {
     tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c)
 }
@@ -275,11 +282,15 @@ fn repair_windows(
             k += 1;
             continue;
         }
-        // A cluster of suspects with gaps of at most two ordinary characters (`€` among them is
-        // byte 0x80 of a GBK reading, not Latin text).
+        // A cluster of suspects with gaps of at most two ordinary characters. A Latin-looking
+        // symbol GBK writes in two bytes belongs to it (`ō` in `冭ō鏈`, from the bytes of
+        // `設有`), and so does `€` (byte 0x80 of a GBK reading): neither is Latin text there.
         let mut last = k;
         let mut e = k + 1;
-        while e < chars.len() && e <= last + 3 && (chars[e].1 == '€' || !latin_like(chars[e].1)) {
+        while e < chars.len()
+            && e <= last + 3
+            && (!latin_like(chars[e].1) || gbk_symbol(chars[e].1))
+        {
             if suspect(chars[e].1) {
                 last = e;
             }
@@ -1438,6 +1449,17 @@ mod tests {
         assert_eq!(
             repair_doc(&gbk("地震是由水面攪動引起的")),
             "地震是由水面攪動引起的"
+        );
+    }
+
+    #[test]
+    fn a_latin_looking_gbk_symbol_does_not_end_a_cluster() {
+        // `政區劃設有城關的坊里制` read strictly: `ō` (A8 AD, from the bytes of `設有`) stood
+        // between the rare characters, ended the cluster, and the windows stopped short of
+        // `殑鍧婇噷鍒�`, which cannot be read alone (it starts inside `的`).
+        assert_eq!(
+            repair_doc("縣以下基層行鏀垮崁鍔冭ō鏈夊煄闂滅殑鍧婇噷鍒\u{FFFD}與農村的村社制。"),
+            "縣以下基層行政區劃設有城關的坊里制與農村的村社制。"
         );
     }
 
