@@ -746,8 +746,9 @@ fn mostly_common(run: &str, candidate: &str, known: impl Fn(char) -> bool) -> bo
 /// the U+FFFD being A6, the middle byte of `要`). Every byte that makes the UTF-8 around the cut
 /// valid is tried, and a beam search over the cuts lets the model pick the reading of the whole
 /// run (a strict decoder may cut every character, `寰�鐜�` being `循环`, and each choice is the
-/// context of the next). `None` when the run has no U+FFFD or its bytes are not UTF-8 once the
-/// cuts are restored.
+/// context of the next); a byte that would have made a GBK character with the byte after it
+/// costs [`DECODED_PAIR`], since the decoder would have read that pair. `None` when the run has
+/// no U+FFFD or its bytes are not UTF-8 once the cuts are restored.
 fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option<String> {
     /// Readings kept after each cut.
     const BEAM: usize = 16;
