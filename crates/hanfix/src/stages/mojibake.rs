@@ -840,51 +840,50 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
         // with it, so that the beam keeps readings by their right context too. Past its first two
         // characters its score does not depend on the reading: kept per end position.
         let mut ahead_cache: Vec<(usize, f32, (char, char))> = Vec::new();
+        // The bytes that complete the cut's characters from where a reading's unscored text
+        // starts, with their decoded-pair cost: they depend on that position alone, which most
+        // readings share, so they are found once per position.
+        let mut valid: Vec<(usize, Vec<CutBytes>)> = Vec::new();
+        let mut scored: Vec<CutScores> = Vec::new();
         for h in &beam {
+            let at = match valid.iter().position(|v| v.0 == h.from) {
+                Some(i) => i,
+                None => {
+                    let found =
+                        cut_options(&mut bytes, h.from, p, q, later, firsts, seconds, model);
+                    valid.push((h.from, found));
+                    valid.len() - 1
+                }
+            };
             // Every byte that completes the cut's characters, scored with their left context.
             // Those characters start where the reading's unscored text does: the bytes before a
             // cut that are not part of its character were scored with the previous one.
-            let mut options: Vec<CutOption> = Vec::new();
-            for &x in firsts {
-                // Two adjacent cuts do not make a two-byte character on their own: nothing of
-                // it would be known (`��` is not `·`).
-                if group == 2 && (0xC2..=0xDF).contains(&x) {
-                    continue;
+            // Readings that share where their unscored text starts and their last two
+            // characters score every option alike.
+            let key = (h.from, h.ctx);
+            let options = match scored.iter().find(|(k, _)| *k == key) {
+                Some((_, o)) => o.clone(),
+                None => {
+                    let mut options: Vec<CutOption> = Vec::with_capacity(valid[at].1.len());
+                    for &(x, y, end, cost) in &valid[at].1 {
+                        bytes[p] = x;
+                        if group == 2 {
+                            bytes[q] = y;
+                        }
+                        let Ok(restored) = std::str::from_utf8(&bytes[h.from..end]) else {
+                            continue;
+                        };
+                        let (s1, ctx) = score_text(restored, h.ctx);
+                        options.push((s1 - cost, x, y, end, ctx));
+                    }
+                    if options.len() > PER_READING {
+                        options.select_nth_unstable_by(PER_READING, |a, b| b.0.total_cmp(&a.0));
+                        options.truncate(PER_READING);
+                    }
+                    scored.push((key, options.clone()));
+                    options
                 }
-                bytes[p] = x;
-                for &y in seconds {
-                    if group == 2 {
-                        bytes[q] = y;
-                    }
-                    let Some(end) = chars_through(&bytes, h.from, q, later) else {
-                        continue;
-                    };
-                    let Ok(restored) = std::str::from_utf8(&bytes[h.from..end]) else {
-                        continue;
-                    };
-                    if restored
-                        .chars()
-                        .any(|c| model.id(c) == 0 && c != '\u{FFFD}')
-                    {
-                        continue;
-                    }
-                    let (mut s1, ctx) = score_text(restored, h.ctx);
-                    // The decoder read the lost byte as a lead whose pair it could not decode:
-                    // with the byte after it (the adjacent lost one, or the known next one),
-                    // it does not make a character GBK assigns.
-                    let decodes = |a: usize| {
-                        a + 1 < bytes.len() && a + 1 != later && gbk_assigns(bytes[a], bytes[a + 1])
-                    };
-                    if decodes(p) || group == 2 && decodes(q) {
-                        s1 -= DECODED_PAIR;
-                    }
-                    options.push((s1, x, y, end, ctx));
-                }
-            }
-            if options.len() > PER_READING {
-                options.select_nth_unstable_by(PER_READING, |a, b| b.0.total_cmp(&a.0));
-                options.truncate(PER_READING);
-            }
+            };
             for (s1, x, y, end, ctx) in options {
                 bytes[p] = x;
                 if group == 2 {
@@ -967,9 +966,75 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
     (!out.is_empty()).then_some(out)
 }
 
+/// The bytes that may stand for the cut at `p` (with the adjacent one at `q`, or `q == p`) of a
+/// reading whose unscored text starts at `from`: each `(x, y, end, cost)` completes UTF-8
+/// characters through `q` that the model knows, ending at `end`; `cost` is [`DECODED_PAIR`] when
+/// the decoder would have read a restored byte together with the byte after it. `bytes[p]` and
+/// `bytes[q]` are left with the last bytes tried.
+#[allow(clippy::too_many_arguments)]
+fn cut_options(
+    bytes: &mut [u8],
+    from: usize,
+    p: usize,
+    q: usize,
+    later: usize,
+    firsts: &[u8],
+    seconds: &[u8],
+    model: &Model,
+) -> Vec<CutBytes> {
+    let pair = q > p;
+    let mut found = Vec::new();
+    for &x in firsts {
+        // Two adjacent cuts do not make a two-byte character on their own: nothing of it would
+        // be known (`��` is not `·`).
+        if pair && (0xC2..=0xDF).contains(&x) {
+            continue;
+        }
+        bytes[p] = x;
+        for &y in seconds {
+            if pair {
+                bytes[q] = y;
+            }
+            let Some(end) = chars_through(bytes, from, q, later) else {
+                continue;
+            };
+            let Ok(restored) = std::str::from_utf8(&bytes[from..end]) else {
+                continue;
+            };
+            if restored
+                .chars()
+                .any(|c| model.id(c) == 0 && c != '\u{FFFD}')
+            {
+                continue;
+            }
+            // The decoder read the lost byte as a lead whose pair it could not decode: with the
+            // byte after it (the adjacent lost one, or the known next one), it does not make a
+            // character GBK assigns.
+            let decodes = |a: usize| {
+                a + 1 < bytes.len() && a + 1 != later && gbk_assigns(bytes[a], bytes[a + 1])
+            };
+            let cost = if decodes(p) || pair && decodes(q) {
+                DECODED_PAIR
+            } else {
+                0.0
+            };
+            found.push((x, y, end, cost));
+        }
+    }
+    found
+}
+
 /// A restoration of one cut (or two adjacent ones) for one reading: its score with the left
 /// context, the bytes, where its characters end, and the last two of them.
 type CutOption = (f32, u8, u8, usize, (char, char));
+
+/// Bytes that may stand for a cut (and the adjacent one), where their characters end, and their
+/// decoded-pair cost: see [`cut_options`].
+type CutBytes = (u8, u8, usize, f32);
+
+/// The best restorations of a cut for readings whose unscored text starts at the same byte after
+/// the same two characters.
+type CutScores = ((usize, (char, char)), Vec<CutOption>);
 
 /// One reading of the cuts restored so far in [`restore_cuts`].
 struct CutReading {
