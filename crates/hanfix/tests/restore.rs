@@ -68,6 +68,18 @@ fn shift_is_repaired_without_touching_the_script_when_asked() {
 }
 
 #[test]
+fn a_lost_lead_byte_with_its_trail_surfacing_at_once_is_one_character() {
+    // `說` is D5 66 in GBK: shifted, its lead byte is lost and its trail surfaces as `f`, a span of
+    // one character. A letter alone after `?` is seldom text, though the model scores it as the
+    // start of a Latin word after a question mark.
+    let damaged = "警方?f,他也要求在他的審判中出庭";
+    assert_eq!(
+        keep_script().fix(damaged),
+        "警方說，他也要求在他的審判中出庭"
+    );
+}
+
+#[test]
 fn annotated_garbage_of_a_shift_is_undone() {
     // Reversed layer order: the shift's garbage character 嗳 got its own reading `(ài)`, and the
     // orphan lead byte swallowed the `(`.
