@@ -128,8 +128,7 @@ fn cp1252_special(c: char) -> bool {
 /// `€`, or a non-ASCII symbol GBK writes in two bytes (`ō`, `·`, `×`): what a GBK reading shows
 /// among its Han characters.
 fn gbk_symbol(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    c == '€' || !c.is_ascii() && GB18030.encode(c.encode_utf8(&mut buf)).0.len() == 2
+    c == '€' || crate::gb::encode_char(c).is_some_and(|b| b.as_slice().len() == 2)
 }
 
 fn latin_like(c: char) -> bool {
@@ -180,10 +179,8 @@ fn repair_segments(text: &str, start: usize, end: usize, relaxed: bool) -> Vec<R
 /// new ASCII (`並` as `K`): then the windows run.
 fn explains_run(run: &str, rep: &Replacement) -> bool {
     let ascii = |s: &str| s.bytes().filter(u8::is_ascii).count();
-    let plain = |c: char| {
-        let cls = tables::class(c);
-        c.is_ascii() || cls & (class::HAN | class::CJK_PUNCT) != 0 && cls & class::RARE == 0
-    };
+    let plain =
+        |c: char| c.is_ascii() || tables::is_chinese(c) && tables::class(c) & class::RARE == 0;
     rep.reason == ROUND_TRIPS[0].1 && rep.text.chars().all(plain) && ascii(&rep.text) == ascii(run)
 }
 
@@ -846,24 +843,25 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
         let mut valid: Vec<(usize, Vec<CutBytes>)> = Vec::new();
         let mut scored: Vec<CutScores> = Vec::new();
         for h in &beam {
-            let at = match valid.iter().position(|v| v.0 == h.from) {
-                Some(i) => i,
-                None => {
-                    let found =
-                        cut_options(&mut bytes, h.from, p, q, later, firsts, seconds, model);
-                    valid.push((h.from, found));
-                    valid.len() - 1
-                }
-            };
             // Every byte that completes the cut's characters, scored with their left context.
             // Those characters start where the reading's unscored text does: the bytes before a
             // cut that are not part of its character were scored with the previous one.
             // Readings that share where their unscored text starts and their last two
             // characters score every option alike.
             let key = (h.from, h.ctx);
-            let options = match scored.iter().find(|(k, _)| *k == key) {
-                Some((_, o)) => o.clone(),
+            let i = match scored.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
                 None => {
+                    let at = match valid.iter().position(|v| v.0 == h.from) {
+                        Some(at) => at,
+                        None => {
+                            let found = cut_options(
+                                &mut bytes, h.from, p, q, later, firsts, seconds, model,
+                            );
+                            valid.push((h.from, found));
+                            valid.len() - 1
+                        }
+                    };
                     let mut options: Vec<CutOption> = Vec::with_capacity(valid[at].1.len());
                     for &(x, y, end, cost) in &valid[at].1 {
                         bytes[p] = x;
@@ -880,11 +878,11 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
                         options.select_nth_unstable_by(PER_READING, |a, b| b.0.total_cmp(&a.0));
                         options.truncate(PER_READING);
                     }
-                    scored.push((key, options.clone()));
-                    options
+                    scored.push((key, options));
+                    scored.len() - 1
                 }
             };
-            for (s1, x, y, end, ctx) in options {
+            for &(s1, x, y, end, ctx) in &scored[i].1 {
                 bytes[p] = x;
                 if group == 2 {
                     bytes[q] = y;
