@@ -417,7 +417,11 @@ def prune_trigram(rows, big: Bigram, d: float, thr: float, eps: float) -> Trigra
             s2 += p2
         if not kept:
             continue
-        beta = max(1.0 - sp, 1e-6) / max(1.0 - s2, 1e-6)
+        # Every successor that is not stored keeps at least its interpolated share g * P2, so
+        # beta >= g. Without that floor, rounding the stored probabilities could make them sum
+        # past one in a context with many of them, which clamped beta to 1e-6 (every unseen
+        # successor of `。` + line break cost 4.7 log10 more than its bigram estimate).
+        beta = max(1.0 - sp, g * (1.0 - s2), 1e-9) / max(1.0 - s2, 1e-9)
         out.ctx[(a, b)] = (math.log10(beta), kept)
         out.count += len(kept)
     return out
