@@ -131,6 +131,15 @@ fn gbk_symbol(c: char) -> bool {
     c == '€' || crate::gb::encode_char(c).is_some_and(|b| b.as_slice().len() == 2)
 }
 
+/// A character that carries a cluster of suspects on, though it does not start one: `€` (byte
+/// 0x80, a UTF-8 continuation byte, read as GBK) and odd symbols (`ㄩ`, `ˉ`). Between two
+/// stretches of rare characters they are codec debris too, and counting them keeps one span
+/// one cluster, so that its windows reach its end (`钘夌安` ends `美国应`: the bytes of `安`
+/// complete the character cut before it).
+fn extends_cluster(c: char) -> bool {
+    c == '€' || debris_or_odd(c)
+}
+
 fn latin_like(c: char) -> bool {
     tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c)
 }
@@ -288,7 +297,7 @@ fn repair_windows(
             && e <= last + 3
             && (!latin_like(chars[e].1) || gbk_symbol(chars[e].1))
         {
-            if suspect(chars[e].1) {
+            if suspect(chars[e].1) || extends_cluster(chars[e].1) {
                 last = e;
             }
             e += 1;
@@ -1517,6 +1526,20 @@ mod tests {
                 format!("据说，{span}{rest}\n")
             );
         }
+    }
+
+    #[test]
+    fn euro_signs_and_odd_symbols_carry_a_cluster_of_text_read_twice_on() {
+        // Read as GBK twice, this span shows three characters in a row that are not rare
+        // (`鑽ょ波`: a hiragana between two common Han characters) between two stretches of rare
+        // ones. Counted as ordinary, they split the span into two clusters whose windows met
+        // inside a character (`过骞撴稉年`).
+        let span = "认真总结过去一年的工作经验";
+        let damaged = gbk(&gbk(span));
+        assert_eq!(
+            repair_doc(&format!("我们需要{damaged}。\n")),
+            format!("我们需要{span}。\n")
+        );
     }
 
     #[test]
