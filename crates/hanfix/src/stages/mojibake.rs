@@ -422,7 +422,9 @@ fn run_end(text: &str, i: usize) -> usize {
     let mut end = i;
     let mut prev_latin = false;
     let mut prev_lost = false;
-    for (j, c) in text[i..].char_indices() {
+    let mut prev_debris = false;
+    let mut chars = text[i..].char_indices().peekable();
+    while let Some((j, c)) = chars.next() {
         // U+0080–U+00FF are all bytes of Latin-1/CP1252 mojibake, spaces (NEL, NBSP) included.
         let latin = tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c);
         // GBK trail bytes 0x40–0x7E read as Latin-1 surface as ASCII right after a Latin char,
@@ -432,8 +434,15 @@ fn run_end(text: &str, i: usize) -> usize {
             break;
         }
         // Common CJK punctuation survives in place (mojibake turns punctuation into letters),
-        // except curly quotes, which are CP1252 bytes too.
-        let punct = PUNCT.contains(c) && !(prev_latin && matches!(c, '“' | '”'));
+        // except curly quotes, which are CP1252 bytes too. But a mark glued between Chinese
+        // characters, one of them debris, may be debris itself: GBK reads two UTF-8
+        // continuation bytes, the first A1 or A3, as a mark (A1 B6 is `《`, two bytes of `法`
+        // read as GBK twice), and ending the run there leaves both halves cut.
+        let next = chars.peek().map(|&(_, n)| n);
+        let inside = j > 0
+            && next.is_some_and(|n| tables::is_chinese(n) && !PUNCT.contains(n))
+            && (prev_debris || next.is_some_and(debris_char));
+        let punct = PUNCT.contains(c) && !(prev_latin && matches!(c, '“' | '”')) && !inside;
         if punct && j > 0 {
             break;
         }
@@ -443,6 +452,7 @@ fn run_end(text: &str, i: usize) -> usize {
         }
         prev_latin = latin || cp1252_special(c);
         prev_lost = c == '\u{FFFD}';
+        prev_debris = debris_char(c);
     }
     // Always make progress.
     if end == i {
@@ -1539,6 +1549,19 @@ mod tests {
         assert_eq!(
             repair_doc(&format!("我们需要{damaged}。\n")),
             format!("我们需要{span}。\n")
+        );
+    }
+
+    #[test]
+    fn a_mark_inside_mojibake_does_not_end_the_run() {
+        // Read as GBK twice, two bytes of `法` come back as `《`, glued between garbage
+        // characters. Ending the run there left `依《追究其《律责任`.
+        let span = "应当依法追究其法律责任";
+        let damaged = gbk(&gbk(span));
+        assert_eq!(damaged.matches('《').count(), 2, "{damaged}");
+        assert_eq!(
+            repair_doc(&format!("有关部门{damaged}。\n")),
+            format!("有关部门{span}。\n")
         );
     }
 
