@@ -1548,12 +1548,7 @@ mod tests {
         // (`鑽ょ波`: a hiragana between two common Han characters) between two stretches of rare
         // ones. Counted as ordinary, they split the span into two clusters whose windows met
         // inside a character (`过骞撴稉年`).
-        let span = "认真总结过去一年的工作经验";
-        let damaged = gbk(&gbk(span));
-        assert_eq!(
-            repair_doc(&format!("我们需要{damaged}。\n")),
-            format!("我们需要{span}。\n")
-        );
+        restores_read_twice("我们需要", "认真总结过去一年的工作经验", "。");
     }
 
     #[test]
@@ -1561,12 +1556,8 @@ mod tests {
         // Read as GBK twice, two bytes of `法` come back as `《`, glued between garbage
         // characters. Ending the run there left `依《追究其《律责任`.
         let span = "应当依法追究其法律责任";
-        let damaged = gbk(&gbk(span));
-        assert_eq!(damaged.matches('《').count(), 2, "{damaged}");
-        assert_eq!(
-            repair_doc(&format!("有关部门{damaged}。\n")),
-            format!("有关部门{span}。\n")
-        );
+        assert_eq!(gbk(&gbk(span)).matches('《').count(), 2);
+        restores_read_twice("有关部门", span, "。");
     }
 
     #[test]
@@ -1574,16 +1565,18 @@ mod tests {
         // Read as GBK twice, these spans hide the bytes of their last characters well past the
         // last rare character; windows reaching six characters left `降〒，请注意安�` and
         // `功閼筹拷`.
-        for (head, span, tail) in [
-            ("天气预报说", "明天有大风降温，请注意安全", "。"),
-            ("网站", "上线了新的搜索功能", "，用户体验明显改善。"),
-        ] {
-            let damaged = gbk(&gbk(span));
-            assert_eq!(
-                repair_doc(&format!("{head}{damaged}{tail}\n")),
-                format!("{head}{span}{tail}\n")
-            );
-        }
+        restores_read_twice("天气预报说", "明天有大风降温，请注意安全", "。");
+        restores_read_twice("网站", "上线了新的搜索功能", "，用户体验明显改善。");
+    }
+
+    /// `span` read as GBK twice between clean `head` and `tail` comes back whole.
+    fn restores_read_twice(head: &str, span: &str, tail: &str) {
+        let damaged = gbk(&gbk(span));
+        assert_eq!(
+            repair_doc(&format!("{head}{damaged}{tail}\n")),
+            format!("{head}{span}{tail}\n"),
+            "{damaged}"
+        );
     }
 
     #[test]
