@@ -443,10 +443,12 @@ fn run_end(text: &str, i: usize) -> usize {
         // continuation bytes, the first A1 or A3, as a mark (A1 B6 is `《`, two bytes of `法`
         // read as GBK twice), and ending the run there leaves both halves cut.
         let next = chars.peek().map(|&(_, n)| n);
-        let inside = j > 0
-            && next.is_some_and(|n| tables::is_chinese(n) && !PUNCT.contains(n))
-            && (prev_debris || next.is_some_and(debris_char));
-        let punct = PUNCT.contains(c) && !(prev_latin && matches!(c, '“' | '”')) && !inside;
+        let inside = || {
+            j > 0
+                && next.is_some_and(|n| tables::is_chinese(n) && !PUNCT.contains(n))
+                && (prev_debris || next.is_some_and(debris_char))
+        };
+        let punct = PUNCT.contains(c) && !(prev_latin && matches!(c, '“' | '”')) && !inside();
         if punct && j > 0 {
             break;
         }
