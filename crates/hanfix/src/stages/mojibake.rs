@@ -142,11 +142,12 @@ fn gbk_symbol(c: char) -> bool {
     c == '€' || crate::gb::encode_char(c).is_some_and(|b| b.as_slice().len() == 2)
 }
 
-/// A character that carries a cluster of suspects on, though it does not start one: `€` (byte
-/// 0x80, a UTF-8 continuation byte, read as GBK) and odd symbols (`ㄩ`, `ˉ`). Between two
-/// stretches of rare characters they are codec debris too, and counting them keeps one span
-/// one cluster, so that its windows reach its end (`钘夌安` ends `美国应`: the bytes of `安`
-/// complete the character cut before it).
+/// A character that carries a cluster of suspects on, though only a suspect starts one: every
+/// suspect of either pass ([`debris_or_odd`] holds [`debris_char`]), `€` (byte 0x80, a UTF-8
+/// continuation byte, read as GBK) and odd symbols (`ㄩ`, `ˉ`). Between two stretches of rare
+/// characters the last two are codec debris too, and counting them keeps one span one cluster,
+/// so that its windows reach its end (`钘夌安` ends `美国应`: the bytes of `安` complete the
+/// character cut before it).
 fn extends_cluster(c: char) -> bool {
     c == '€' || debris_or_odd(c)
 }
@@ -308,7 +309,7 @@ fn repair_windows(
             && e <= last + GAP + 1
             && (!latin_like(chars[e].1) || gbk_symbol(chars[e].1))
         {
-            if suspect(chars[e].1) || extends_cluster(chars[e].1) {
+            if extends_cluster(chars[e].1) {
                 last = e;
             }
             e += 1;
@@ -433,9 +434,8 @@ fn run_end(text: &str, i: usize) -> usize {
     let mut end = i;
     let mut prev_latin = false;
     let mut prev_lost = false;
-    let mut prev_debris = false;
-    let mut chars = text[i..].char_indices().peekable();
-    while let Some((j, c)) = chars.next() {
+    let mut prev = '\0';
+    for (j, c) in text[i..].char_indices() {
         // U+0080–U+00FF are all bytes of Latin-1/CP1252 mojibake, spaces (NEL, NBSP) included.
         let latin = tables::class(c) & class::LATIN != 0 || ('\u{80}'..='\u{FF}').contains(&c);
         // GBK trail bytes 0x40–0x7E read as Latin-1 surface as ASCII right after a Latin char,
@@ -449,11 +449,12 @@ fn run_end(text: &str, i: usize) -> usize {
         // characters, one of them debris, may be debris itself: GBK reads two UTF-8
         // continuation bytes, the first A1 or A3, as a mark (A1 B6 is `《`, two bytes of `法`
         // read as GBK twice), and ending the run there leaves both halves cut.
-        let next = chars.peek().map(|&(_, n)| n);
+        // (Looked at only for marks: the rest of the run pays nothing.)
         let inside = || {
+            let next = text[i + j + c.len_utf8()..].chars().next();
             j > 0
                 && next.is_some_and(|n| tables::is_chinese(n) && !PUNCT.contains(n))
-                && (prev_debris || next.is_some_and(debris_char))
+                && (debris_char(prev) || next.is_some_and(debris_char))
         };
         let punct = PUNCT.contains(c) && !(prev_latin && matches!(c, '“' | '”')) && !inside();
         if punct && j > 0 {
@@ -465,7 +466,7 @@ fn run_end(text: &str, i: usize) -> usize {
         }
         prev_latin = latin || cp1252_special(c);
         prev_lost = c == '\u{FFFD}';
-        prev_debris = debris_char(c);
+        prev = c;
     }
     // Always make progress.
     if end == i {
