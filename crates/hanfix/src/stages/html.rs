@@ -186,10 +186,9 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
             b'<' => {
                 if let Some((len, is_break)) = tag_len(text, i + 1).map(|(l, b)| (l + 1, b)) {
                     let end = i + len;
-                    let at_line_edge = i == 0
-                        || bytes[i - 1] == b'\n'
-                        || end == bytes.len()
-                        || bytes[end] == b'\n';
+                    // Past other markup: `。<br></p><p>⏎` and `<br>&nbsp;⏎` end a line once.
+                    let at_line_edge = starts_line(text, i, out)
+                        || text_after(text, end).is_none_or(|c| c == '\n');
                     let with = if is_break && !at_line_edge { "\n" } else { "" };
                     out.push(Replacement::new(i, end, with, 0.95, "stray HTML tag"));
                     i = end;
@@ -257,6 +256,15 @@ fn text_before(text: &str, mut i: usize, out: &[Replacement]) -> Option<char> {
         }
     }
     text[..i].chars().next_back()
+}
+
+/// Whether byte `i` starts a line once the markup before it in `out` (sorted replacements, all
+/// ending at or before `i`) is removed or has become a line break.
+fn starts_line(text: &str, i: usize, out: &[Replacement]) -> bool {
+    match out.last() {
+        Some(r) if r.end == i && r.text == "\n" => true,
+        _ => text_before(text, i, out).is_none_or(|c| c == '\n'),
+    }
 }
 
 /// The character of the text at byte `i`, looking past tags and space entities (which the scan
@@ -432,6 +440,12 @@ mod tests {
         assert_eq!(apply("你好</p>"), "你好");
         assert_eq!(apply("<p class=\"x\">你好</p>\n再见"), "你好\n再见");
         assert_eq!(apply("第一行<br>第二行"), "第一行\n第二行");
+        // A break is one line break, wherever other markup stands between it and the line end.
+        assert_eq!(apply("第一段。<br></p><p>\n第二段"), "第一段。\n第二段");
+        assert_eq!(apply("第一段。<BR><br/>\n第二段"), "第一段。\n第二段");
+        assert_eq!(apply("第一段。<br>&nbsp;\n第二段"), "第一段。\n第二段");
+        assert_eq!(apply("第一段。<br><br>第二段"), "第一段。\n第二段");
+        assert_eq!(apply("\n&nbsp;<br>第二段"), "\n第二段");
         // A space entity at a line edge goes; between Han characters it follows the document.
         let mut out = Vec::new();
         let text = "第 1 條　總則\n第 2 條&nbsp;適用範圍&nbsp;\n";
