@@ -41,11 +41,16 @@ impl Stage for Punct {
     }
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        widen(text, out);
         if doc.folded {
             widen_brackets(text, out);
+            out.sort_by_key(|r| r.start);
+            let brackets = std::mem::take(out);
+            widen_beside(text, &brackets, out);
+            out.extend(brackets);
             widen_spaces(text, Model::get(), out);
             out.sort_by_key(|r| r.start);
+        } else {
+            widen(text, out);
         }
     }
 }
@@ -207,6 +212,13 @@ fn is_cjk(c: Option<char>) -> bool {
 
 /// Proposes a replacement for every ASCII mark with CJK text on either side.
 pub fn widen(text: &str, out: &mut Vec<Replacement>) {
+    widen_beside(text, &[], out);
+}
+
+/// [`widen`], where an ASCII bracket that `brackets` (sorted one-byte replacements) widens
+/// counts as the CJK mark it becomes: `(今莒县),5万` → `（今莒县），5万`.
+fn widen_beside(text: &str, brackets: &[Replacement], out: &mut Vec<Replacement>) {
+    let widened = |at: usize| brackets.binary_search_by_key(&at, |r| r.start).is_ok();
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         let Some(wide) = fullwidth(b as char) else {
@@ -214,7 +226,9 @@ pub fn widen(text: &str, out: &mut Vec<Replacement>) {
         };
         let before = text[..i].chars().next_back();
         let after = text[i + 1..].chars().next();
-        if !(is_cjk(before) || is_cjk(after)) {
+        let bracket_before = i > 0 && bytes[i - 1] == b')' && widened(i - 1);
+        let bracket_after = bytes.get(i + 1) == Some(&b'(') && widened(i + 1);
+        if !(is_cjk(before) || is_cjk(after) || bracket_before || bracket_after) {
             continue;
         }
         // A time or a ratio written between digits stays ASCII even beside Han text: `8:30`.
@@ -251,8 +265,11 @@ mod tests {
 
     fn apply_brackets(text: &str) -> String {
         crate::text::apply_with(text, |t, out| {
-            widen(t, out);
             widen_brackets(t, out);
+            out.sort_by_key(|r| r.start);
+            let brackets = std::mem::take(out);
+            widen_beside(t, &brackets, out);
+            out.extend(brackets);
             out.sort_by_key(|r| r.start);
         })
     }
@@ -289,6 +306,12 @@ mod tests {
             "人工智能（AI）计划，生于（d 869）年"
         );
         assert_eq!(apply_brackets("（甲)\n乙)"), "（甲）\n乙)");
+        // A mark beside a bracket that widens is beside Chinese punctuation.
+        assert_eq!(
+            apply_brackets("莒州(今莒县),5万人;书记(市长);2004年"),
+            "莒州（今莒县），5万人；书记（市长）；2004年"
+        );
+        assert_eq!(apply_brackets("彼得 (1250-1316),1"), "彼得 (1250-1316),1");
     }
 
     fn apply_spaces(text: &str) -> String {
