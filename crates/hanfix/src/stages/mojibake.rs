@@ -664,20 +664,22 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
     let mut before = text[..start].chars().rev();
     let prev = before.next().unwrap_or('\n');
     let prev2 = before.next().unwrap_or('\n');
-    let next = text[start + run.len()..].chars().next().unwrap_or('\n');
-    let base = model.score(prev, run) + model.logp(run.chars().next_back()?, next);
+    let after = After::at(text, start + run.len());
+    let next = after.0;
+    let last = run.chars().next_back()?;
+    let base = model.score(prev, run) + model.logp(last, next);
     let n = run.chars().count() as f32;
     let mut best: Option<(f32, String, &'static str)> = None;
     // A cut character restored in a UTF-8-read-as-GBK reading: one character is then enough.
     let mut restored_cut = false;
     for &(kind, reason) in ROUND_TRIPS {
         let cut = (kind == 0)
-            .then(|| restore_cuts(run, model, [prev2, prev], next))
+            .then(|| restore_cuts(run, model, [prev2, prev], after))
             .flatten();
         let plain = round_trip(run, kind).filter(|p| cut.as_ref() != Some(p));
         // (Only where the first reading with its cut restored still looks like mojibake.)
         let cut_twice = (kind == 0 && cut.as_deref().is_none_or(suspicious))
-            .then(|| restore_cut_read_twice(run, model, prev, next))
+            .then(|| restore_cut_read_twice(run, model, prev, after))
             .flatten();
 
         // A cut restored through two round trips needs the same margin.
@@ -687,7 +689,7 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
             // Twice-damaged text: try the same round trip again (a character cut in the first
             // reading is restored in the second).
             let again = (kind == 0)
-                .then(|| restore_cuts(&candidate, model, [prev2, prev], next))
+                .then(|| restore_cuts(&candidate, model, [prev2, prev], after))
                 .flatten()
                 .or_else(|| round_trip(&candidate, kind));
             let candidate = match again {
@@ -779,7 +781,7 @@ fn mostly_common(run: &str, candidate: &str, known: impl Fn(char) -> bool) -> bo
 /// context of the next); a byte that would have made a GBK character with the byte after it
 /// costs [`DECODED_PAIR`], since the decoder would have read that pair. `None` when the run has
 /// no U+FFFD or its bytes are not UTF-8 once the cuts are restored.
-fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option<String> {
+fn restore_cuts(run: &str, model: &Model, prev: [char; 2], after: After) -> Option<String> {
     /// Readings kept after each cut.
     const BEAM: usize = 16;
     /// Restored characters of each reading scored with their right context.
@@ -952,7 +954,7 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
                     ctx = rest_ctx;
                 }
                 if stop == bytes.len() {
-                    total += model.logp3(ctx.0, ctx.1, next);
+                    total += model.logp3(ctx.0, ctx.1, after.0) + after.then(model, ctx.1);
                 }
                 next_beam.push((
                     CutReading {
@@ -982,8 +984,7 @@ fn restore_cuts(run: &str, model: &Model, prev: [char; 2], next: char) -> Option
             })
             .collect();
     }
-    // Every reading has scored the whole run and the first character after it (what comes next
-    // may be mojibake still, which says nothing).
+    // Every reading has scored the whole run and the text after it ([`After`]).
     let h = beam.iter().max_by(|a, b| a.score.total_cmp(&b.score))?;
     let mut link = h.link;
     while let Some(&(parent, at, x, y)) = links.get(link) {
@@ -1149,7 +1150,7 @@ fn cut_character(bytes: &[u8], from: usize, p: usize) -> Option<(usize, usize)> 
 /// and the reading the model prefers is returned. `None` unless the run is at most 128
 /// characters long (384 bytes) and holds exactly one U+FFFD after a character that needs exactly
 /// one more byte, and some byte gives a second reading.
-fn restore_cut_read_twice(run: &str, model: &Model, prev: char, next: char) -> Option<String> {
+fn restore_cut_read_twice(run: &str, model: &Model, prev: char, next: After) -> Option<String> {
     // Each byte costs a round trip of the whole run: a page-long run is left to the others.
     const LONGEST: usize = 128;
     if run.len() > 3 * LONGEST {
@@ -1175,7 +1176,8 @@ fn restore_cut_read_twice(run: &str, model: &Model, prev: char, next: char) -> O
         let Some(outer) = round_trip(inner, 0) else {
             continue;
         };
-        let s = score_of(model, prev, &outer, next);
+        let last = outer.chars().next_back().unwrap_or(prev);
+        let s = score_of(model, prev, &outer, next.0) + next.then(model, last);
         if best.as_ref().is_none_or(|(b, _)| s > *b) {
             best = Some((s, outer));
         }
@@ -1341,6 +1343,35 @@ fn score_of(model: &Model, prev: char, s: &str, next: char) -> f32 {
     model.score(prev, s) + model.logp(last, next) + width
 }
 
+/// The text after a run: its first character, and the second where the two read as ordinary
+/// text (what follows a run may be mojibake still, which says nothing: `1鏈` is `1月` read as
+/// GBK). A reading's last character is scored with both: `。` and `、` are one lost byte apart
+/// in UTF-8, and `素、數` outscores `素。數` until `個` follows.
+#[derive(Debug, Clone, Copy)]
+struct After(char, Option<char>);
+
+impl After {
+    /// log10 P(second | first) below which the two characters after a run say nothing.
+    const FLUENT: f32 = -5.0;
+
+    /// The text after byte `end` of `text`.
+    fn at(text: &str, end: usize) -> After {
+        let mut chars = text[end..].chars();
+        let next = chars.next().unwrap_or('\n');
+        let plain = |c: char| !debris_or_odd(c) && c != '€';
+        let then = chars.next().filter(|&c| {
+            next != '\n' && plain(next) && plain(c) && Model::get().logp(next, c) >= Self::FLUENT
+        });
+        After(next, then)
+    }
+
+    /// log10 P(second | last, first): the term the second character adds to a reading ending
+    /// in `last` (0 where it says nothing).
+    fn then(self, model: &Model, last: char) -> f32 {
+        self.1.map_or(0.0, |c| model.logp3(last, self.0, c))
+    }
+}
+
 /// Re-encodes `run` with the charset it was wrongly read as and decodes the bytes as written.
 /// Incomplete sequences at the ends are dropped; any invalid byte inside rejects the candidate.
 fn round_trip(run: &str, kind: u8) -> Option<String> {
@@ -1444,6 +1475,18 @@ mod tests {
         assert_eq!(
             repair(&format!("{damaged}\n下午继续开会")),
             "会议讨论了水资源保护。\n下午继续开会"
+        );
+    }
+
+    #[test]
+    fn a_cut_character_is_read_with_two_characters_after_the_span() {
+        // `。` (E3 80 82) and `、` (E3 80 81) differ in the lost byte: `模、全` outscores
+        // `模。全`, and `年` after `全` decides.
+        let damaged = gbk("模。");
+        assert!(damaged.ends_with('\u{FFFD}'), "{damaged}");
+        assert_eq!(
+            repair(&format!("这家工厂去年扩大了规{damaged}全年产量翻了一番")),
+            "这家工厂去年扩大了规模。全年产量翻了一番"
         );
     }
 
