@@ -1359,8 +1359,14 @@ impl After {
         let mut chars = text[end..].chars();
         let next = chars.next().unwrap_or('\n');
         let plain = |c: char| !debris_or_odd(c) && c != '€';
+        // The model reads digits and Latin letters as classes: the character after one says
+        // how long the number or word is, not how the run ends (`以98` and `从98` alike).
         let then = chars.next().filter(|&c| {
-            next != '\n' && plain(next) && plain(c) && Model::get().logp(next, c) >= Self::FLUENT
+            next != '\n'
+                && !next.is_ascii_alphanumeric()
+                && plain(next)
+                && plain(c)
+                && Model::get().logp(next, c) >= Self::FLUENT
         });
         After(next, then)
     }
@@ -1488,6 +1494,14 @@ mod tests {
             repair(&format!("这家工厂去年扩大了规{damaged}全年产量翻了一番")),
             "这家工厂去年扩大了规模。全年产量翻了一番"
         );
+    }
+
+    #[test]
+    fn a_number_after_a_run_says_nothing_of_how_the_run_ends() {
+        // `以` (E4 BB A5) loses its last byte before `98`; the model reads digits as a class,
+        // and the second digit would favour `从98` as much as any number.
+        let clean = "比赛最后三分钟，主队连续得分，以98比95逆转取胜。";
+        assert_eq!(repair_doc(&gbk(clean)), clean);
     }
 
     #[test]
