@@ -475,6 +475,58 @@ fn run_end(text: &str, i: usize) -> usize {
     end
 }
 
+/// The GBK bytes of text split at its `€`s into `pieces` (each encoded). A GBK decoder reads
+/// both byte 0x80 and the pair A2 E3 as `€`: 0x80 in UTF-8 read once (`涓€` is `一`, E4 B8
+/// 80), A2 E3 where a UTF-8 character ending in A2 met one starting with E3 (`閻€` in `用了`
+/// read twice). Each `€` is written as 0x80 unless only A2 E3 keeps the bytes UTF-8; with more
+/// than [`EURO_CHOICES`] of them, the rest are 0x80.
+fn euro_bytes(pieces: &[Vec<u8>]) -> Vec<u8> {
+    let join = |flips: u32| {
+        let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum::<usize>() + pieces.len());
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 {
+                if i <= EURO_CHOICES && flips >> (i - 1) & 1 == 1 {
+                    out.extend_from_slice(&[0xA2, 0xE3]);
+                } else {
+                    out.push(0x80);
+                }
+            }
+            out.extend_from_slice(piece);
+        }
+        out
+    };
+    let euros = (pieces.len() - 1).min(EURO_CHOICES);
+    let plain = join(0);
+    if utf8_inside(&plain) {
+        return plain;
+    }
+    // Fewest flips first.
+    let mut flips: Vec<u32> = (1..1u32 << euros).collect();
+    flips.sort_by_key(|f| f.count_ones());
+    flips
+        .into_iter()
+        .map(join)
+        .find(|b| utf8_inside(b))
+        .unwrap_or(plain)
+}
+
+/// `€`s of one text whose two byte forms are tried together.
+const EURO_CHOICES: usize = 4;
+
+/// Whether `bytes` is UTF-8 once up to three continuation bytes at its start (the end of a
+/// character cut before it) and an incomplete character at its end are left out.
+fn utf8_inside(bytes: &[u8]) -> bool {
+    let skip = bytes
+        .iter()
+        .take(3)
+        .take_while(|&&b| b & 0xC0 == 0x80)
+        .count();
+    match std::str::from_utf8(&bytes[skip..]) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Codec {
     Latin1,
@@ -492,14 +544,14 @@ impl Codec {
         match self {
             Codec::Latin1 => s.chars().map(|c| u8::try_from(c as u32).ok()).collect(),
             Codec::Gbk => {
-                let mut out = Vec::with_capacity(s.len());
-                for (i, piece) in s.split('€').enumerate() {
-                    if i > 0 {
-                        out.push(0x80);
-                    }
-                    out.extend(Codec::Enc(GB18030).encode(piece)?);
+                if !s.contains('€') {
+                    return Codec::Enc(GB18030).encode(s);
                 }
-                Some(out)
+                let pieces = s
+                    .split('€')
+                    .map(|piece| Codec::Enc(GB18030).encode(piece))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(euro_bytes(&pieces))
             }
             Codec::Big5 => {
                 let mut out = Vec::with_capacity(s.len());
@@ -1644,6 +1696,20 @@ mod tests {
     }
 
     /// `span` read as GBK twice between clean `head` and `tail` comes back whole.
+    #[test]
+    fn a_euro_sign_read_from_a2_e3_goes_back_to_those_bytes() {
+        // `用` is E7 94 A8 and `了` E4 BA 86: read as GBK, `鐢ㄤ簡`, whose UTF-8 bytes read
+        // as GBK again pair A2 (the end of `鐢`) with E3 (the start of `ㄤ`): `€`.
+        assert_eq!(gbk("鐢ㄤ"), "閻€劋");
+        assert_eq!(Codec::Gbk.encode("閻€劋"), Some("鐢ㄤ".as_bytes().to_vec()));
+        // Byte 0x80 stays 0x80 where UTF-8 needs it there (`一` is E4 B8 80).
+        assert_eq!(
+            Codec::Gbk.encode(&gbk("一")),
+            Some("一".as_bytes().to_vec())
+        );
+        restores_read_twice("新型号的性能向上提升，采", "用了", "新的枪管");
+    }
+
     fn restores_read_twice(head: &str, span: &str, tail: &str) {
         let damaged = gbk(&gbk(span));
         assert_eq!(
