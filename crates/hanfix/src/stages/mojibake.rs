@@ -533,8 +533,8 @@ enum Codec {
     /// What a Big5 decoder read, the HKSCS extension included: GBK bytes with leads 0x81-0xA0
     /// decode to HKSCS characters, which a WHATWG Big5 encoder does not write back.
     Big5,
-    /// What a GBK decoder read: GB18030, except that it reads byte 0x80 as `€` (which a GB18030
-    /// encoder would write as A2 E3).
+    /// What a GBK decoder read: GB18030, except that it reads byte 0x80 as `€` too (a GB18030
+    /// encoder writes A2 E3): [`euro_bytes`] chooses.
     Gbk,
     Enc(&'static Encoding),
 }
