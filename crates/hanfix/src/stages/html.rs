@@ -180,6 +180,7 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
     let wide_space = std::cell::OnceCell::new();
     let spaced_stops = std::cell::OnceCell::new();
     let bytes = text.as_bytes();
+    let mut edges = Edges::new(text);
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -187,10 +188,10 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
                 if let Some((len, is_break)) = tag_len(text, i + 1).map(|(l, b)| (l + 1, b)) {
                     let end = i + len;
                     // Past other markup: `。<br></p><p>⏎` and `<br>&nbsp;⏎` end a line once.
-                    let at_line_edge = starts_line(text, i, out)
-                        || text_after(text, end).is_none_or(|c| c == '\n');
+                    let at_line_edge =
+                        edges.starts_line(i) || edges.after(end).is_none_or(|c| c == '\n');
                     let with = if is_break && !at_line_edge { "\n" } else { "" };
-                    out.push(Replacement::new(i, end, with, 0.95, "stray HTML tag"));
+                    edges.push(out, Replacement::new(i, end, with, 0.95, "stray HTML tag"));
                     i = end;
                     continue;
                 }
@@ -199,8 +200,8 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
                 if let Some((len, c)) = entity_at(text, i + 1) {
                     let end = i + 1 + len;
                     let with = if c == ' ' {
-                        let before = text_before(text, i, out);
-                        let after = text_after(text, end);
+                        let before = edges.before(i);
+                        let after = edges.after(end);
                         let han = |c: Option<char>| {
                             c.is_some_and(|c| {
                                 crate::tables::class(c) & crate::tables::class::HAN != 0
@@ -227,7 +228,7 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
                     } else {
                         c.to_string()
                     };
-                    out.push(Replacement::new(i, end, with, 0.95, "HTML entity"));
+                    edges.push(out, Replacement::new(i, end, with, 0.95, "HTML entity"));
                     i += 1 + len;
                     continue;
                 }
@@ -235,7 +236,7 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
             b'?' => {
                 if let Some(rep) = swallowed_markup(text, i) {
                     i = rep.end;
-                    out.push(rep);
+                    edges.push(out, rep);
                     continue;
                 }
             }
@@ -245,42 +246,82 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
     }
 }
 
-/// The character of the text before byte `i`, looking back past markup already removed in `out`
-/// (sorted replacements, all ending at or before `i`).
-fn text_before(text: &str, mut i: usize, out: &[Replacement]) -> Option<char> {
-    for r in out.iter().rev() {
-        if r.end == i && r.text.is_empty() {
-            i = r.start;
-        } else {
-            break;
+/// What stands on either side of markup as the scan removes it, each answered in constant
+/// time however long a stretch of markup is (`<br>` or `&nbsp;` a hundred thousand times over).
+struct Edges<'a> {
+    text: &'a str,
+    /// Where the latest stretch of removed markup ends, and the character before it.
+    removed: (usize, Option<char>),
+    /// Where the latest tag that became a line break ends.
+    broke: usize,
+    /// The latest stretch whose end [`Edges::after`] found: from, to.
+    markup: (usize, usize),
+}
+
+impl<'a> Edges<'a> {
+    fn new(text: &'a str) -> Self {
+        Edges {
+            text,
+            removed: (usize::MAX, None),
+            broke: usize::MAX,
+            markup: (1, 0),
         }
     }
-    text[..i].chars().next_back()
-}
 
-/// Whether byte `i` starts a line once the markup before it in `out` (sorted replacements, all
-/// ending at or before `i`) is removed or has become a line break.
-fn starts_line(text: &str, i: usize, out: &[Replacement]) -> bool {
-    match out.last() {
-        Some(r) if r.end == i && r.text == "\n" => true,
-        _ => text_before(text, i, out).is_none_or(|c| c == '\n'),
+    /// Adds `rep` to `out` (the scan's replacements, in order).
+    fn push(&mut self, out: &mut Vec<Replacement>, rep: Replacement) {
+        if rep.text.is_empty() {
+            let before = self.before(rep.start);
+            self.removed = (rep.end, before);
+        } else if rep.text == "\n" {
+            self.broke = rep.end;
+        }
+        out.push(rep);
+    }
+
+    /// The character of the text before byte `i`, looking back past markup already removed.
+    fn before(&self, i: usize) -> Option<char> {
+        if self.removed.0 == i {
+            self.removed.1
+        } else {
+            self.text[..i].chars().next_back()
+        }
+    }
+
+    /// Whether byte `i` starts a line once the markup before it is removed or has become a
+    /// line break.
+    fn starts_line(&self, i: usize) -> bool {
+        self.broke == i || self.before(i).is_none_or(|c| c == '\n')
+    }
+
+    /// The character of the text at byte `i`, looking past tags and space entities (which the
+    /// scan removes or turns into the same spacing).
+    fn after(&mut self, i: usize) -> Option<char> {
+        let (from, to) = self.markup;
+        let end = if (from..=to).contains(&i) {
+            to
+        } else {
+            let end = markup_end(self.text, i);
+            self.markup = (i, end);
+            end
+        };
+        self.text[end..].chars().next()
     }
 }
 
-/// The character of the text at byte `i`, looking past tags and space entities (which the scan
-/// removes or turns into the same spacing).
-fn text_after(text: &str, mut i: usize) -> Option<char> {
+/// Where the tags and space entities from byte `i` on end.
+fn markup_end(text: &str, mut i: usize) -> usize {
     loop {
-        match text.as_bytes().get(i)? {
-            b'<' => match tag_len(text, i + 1) {
+        match text.as_bytes().get(i) {
+            Some(b'<') => match tag_len(text, i + 1) {
                 Some((len, _)) => i += 1 + len,
-                None => return Some('<'),
+                None => return i,
             },
-            b'&' => match entity_at(text, i + 1) {
+            Some(b'&') => match entity_at(text, i + 1) {
                 Some((len, ' ')) => i += 1 + len,
-                _ => return Some('&'),
+                _ => return i,
             },
-            _ => return text[i..].chars().next(),
+            _ => return i,
         }
     }
 }

@@ -495,16 +495,14 @@ fn euro_bytes(pieces: &[Vec<u8>]) -> Vec<u8> {
         }
         out
     };
-    let euros = (pieces.len() - 1).min(EURO_CHOICES);
+    let euros = (pieces.len() - 1).min(EURO_CHOICES) as u32;
     let plain = join(0);
     if utf8_inside(&plain) {
         return plain;
     }
     // Fewest flips first.
-    let mut flips: Vec<u32> = (1..1u32 << euros).collect();
-    flips.sort_by_key(|f| f.count_ones());
-    flips
-        .into_iter()
+    (1..=euros)
+        .flat_map(|k| (1..1u32 << euros).filter(move |f| f.count_ones() == k))
         .map(join)
         .find(|b| utf8_inside(b))
         .unwrap_or(plain)
@@ -718,8 +716,7 @@ fn repair_run(text: &str, start: usize, run: &str, relaxed: bool) -> Option<(f32
     let prev2 = before.next().unwrap_or('\n');
     let after = After::at(text, start + run.len());
     let next = after.0;
-    let last = run.chars().next_back()?;
-    let base = model.score(prev, run) + model.logp(last, next);
+    let base = model.score(prev, run) + model.logp(run.chars().next_back()?, next);
     let n = run.chars().count() as f32;
     let mut best: Option<(f32, String, &'static str)> = None;
     // A cut character restored in a UTF-8-read-as-GBK reading: one character is then enough.
@@ -1410,7 +1407,7 @@ impl After {
     fn at(text: &str, end: usize) -> After {
         let mut chars = text[end..].chars();
         let next = chars.next().unwrap_or('\n');
-        let plain = |c: char| !debris_or_odd(c) && c != '€';
+        let plain = |c: char| !extends_cluster(c);
         // The model reads digits and Latin letters as classes: the character after one says
         // how long the number or word is, not how the run ends (`以98` and `从98` alike).
         let then = chars.next().filter(|&c| {
@@ -1695,7 +1692,6 @@ mod tests {
         restores_read_twice("她说", "孩子应该多到户外活动", "，少看手机。");
     }
 
-    /// `span` read as GBK twice between clean `head` and `tail` comes back whole.
     #[test]
     fn a_euro_sign_read_from_a2_e3_goes_back_to_those_bytes() {
         // `用` is E7 94 A8 and `了` E4 BA 86: read as GBK, `鐢ㄤ簡`, whose UTF-8 bytes read
@@ -1710,6 +1706,7 @@ mod tests {
         restores_read_twice("新型号的性能向上提升，采", "用了", "新的枪管");
     }
 
+    /// `span` read as GBK twice between clean `head` and `tail` comes back whole.
     fn restores_read_twice(head: &str, span: &str, tail: &str) {
         let damaged = gbk(&gbk(span));
         assert_eq!(

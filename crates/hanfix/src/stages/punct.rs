@@ -42,11 +42,7 @@ impl Stage for Punct {
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         if doc.folded {
-            widen_brackets(text, out);
-            out.sort_by_key(|r| r.start);
-            let brackets = std::mem::take(out);
-            widen_beside(text, &brackets, out);
-            out.extend(brackets);
+            widen_folded(text, out);
             widen_spaces(text, Model::get(), out);
             out.sort_by_key(|r| r.start);
         } else {
@@ -210,6 +206,17 @@ fn is_cjk(c: Option<char>) -> bool {
     c.is_some_and(tables::is_chinese)
 }
 
+/// [`widen_brackets`] and [`widen`] in a folded document, where a mark beside a bracket that
+/// widens is beside Chinese punctuation. `out` is left sorted.
+fn widen_folded(text: &str, out: &mut Vec<Replacement>) {
+    let mut brackets = Vec::new();
+    widen_brackets(text, &mut brackets);
+    brackets.sort_by_key(|r| r.start);
+    widen_beside(text, &brackets, out);
+    out.extend(brackets);
+    out.sort_by_key(|r| r.start);
+}
+
 /// Proposes a replacement for every ASCII mark with CJK text on either side.
 pub fn widen(text: &str, out: &mut Vec<Replacement>) {
     widen_beside(text, &[], out);
@@ -264,14 +271,7 @@ mod tests {
     }
 
     fn apply_brackets(text: &str) -> String {
-        crate::text::apply_with(text, |t, out| {
-            widen_brackets(t, out);
-            out.sort_by_key(|r| r.start);
-            let brackets = std::mem::take(out);
-            widen_beside(t, &brackets, out);
-            out.extend(brackets);
-            out.sort_by_key(|r| r.start);
-        })
+        crate::text::apply_with(text, widen_folded)
     }
 
     #[test]
