@@ -241,6 +241,15 @@ fn long_span_with_many_vanished_pairs_is_realigned_throughout() {
 }
 
 #[test]
+fn the_character_after_a_vanished_pair_is_chosen_with_what_follows_it() {
+    // `，研` is A3 AC D1 D0, and the shifted pair AC D1 vanishes: `研` keeps only its trail D0,
+    // which `有` (D3 D0) shares. After `晚上，` the model prefers `有`; only `究` after it says
+    // otherwise, and the readings of a vanished pair are kept or dropped before `究` is read.
+    let damaged = "?搅送砩希芯咳嗽被乖谑笛槭依锾致凼荨?";
+    assert_eq!(fix(damaged), "到了晚上，研究人员还在实验室里讨论数据。");
+}
+
+#[test]
 fn names_the_document_uses_elsewhere_are_read_back_in_a_span() {
     // The corpus model has never seen `喀纳巴斯` and prefers `摩纳巴斯` (and `浪花`) for these bytes;
     // the rest of the document says otherwise. The same for `赛马节` against `全错节`.

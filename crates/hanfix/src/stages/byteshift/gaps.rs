@@ -8,11 +8,17 @@ use crate::doc_model::DocModel;
 /// `b1 b2`: the original held `(lead, p1)` and `(p2, b1)`. The first character is scored alone
 /// and only the best `keep` choices of `p1` are extended with every `p2`. Returns the score of
 /// the best first character, if any was pursued.
+///
+/// `after` is the model id of the character the damaged text reads next if nothing else
+/// vanished (the same for every reading, whose last byte is `b2`): the readings kept are the
+/// best with it. Scored alone, a second character that fits only what came before crowds out
+/// the one the text goes on with (`目前，有` before `究`, where `研` was lost).
 pub(super) fn expand_gap(
     h: &Hyp,
     lead: u8,
     (b1, b2): (u8, Option<u8>),
     keep: usize,
+    after: Option<u32>,
     model: &DocModel,
     next: &mut Vec<Hyp>,
 ) -> Option<f32> {
@@ -32,9 +38,21 @@ pub(super) fn expand_gap(
         g.pos += 1;
         local.push(g);
     }
-    prune(&mut local, GAP_BEAM);
+    prune_gap(&mut local, after, model);
     next.extend(local);
     best_first
+}
+
+/// Keeps the best [`GAP_BEAM`] readings of a vanished pair, with the character after them when
+/// it is known. Where that character is less likely than [`GAP_TRIGGER`] after a reading, the
+/// search will look for another vanished pair before it, so it says nothing of the reading.
+fn prune_gap(local: &mut Vec<Hyp>, after: Option<u32>, model: &DocModel) {
+    match after {
+        Some(a) => prune_ranked(local, GAP_BEAM, |g| {
+            g.score + model.logp3_id(g.last2, g.last, a).max(GAP_TRIGGER)
+        }),
+        None => prune(local, GAP_BEAM),
+    }
 }
 
 /// Best first characters of a vanished pair after `h`: `(lead, p1)` for the lead bytes `p1` of
@@ -114,6 +132,7 @@ pub(super) fn expand_gap2(
     h: &Hyp,
     lead: u8,
     (b1, b2): (u8, u8),
+    after: Option<u32>,
     model: &DocModel,
     next: &mut Vec<Hyp>,
 ) {
@@ -143,6 +162,6 @@ pub(super) fn expand_gap2(
             local.push(g);
         }
     }
-    prune(&mut local, GAP_BEAM);
+    prune_gap(&mut local, after, model);
     next.extend(local);
 }

@@ -425,7 +425,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                 let poor = plain_logp < GAP_TRIGGER || steps > 1 && rank == 0;
                 if h.gaps < MAX_GAPS && poor && (steps == 1 || rank < GAP_FROM) {
                     let keep = if steps == 1 { 1 } else { 10 };
-                    let first = expand_gap(&h, lead, (b1, Some(b2)), keep, model, &mut next);
+                    let after = read_next(&w, h.pos, b2, model);
+                    let first = expand_gap(&h, lead, (b1, Some(b2)), keep, after, model, &mut next);
                     if h.gaps + 1 < MAX_GAPS {
                         match (steps, first) {
                             // Every lost byte is still tried: only those whose first character
@@ -437,7 +438,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
                             _ if rank < GAP2_FROM
                                 && h.score - literal[h.pos.min(n)] > -GAP2_BEHIND =>
                             {
-                                expand_gap2(&h, lead, (b1, b2), model, &mut next)
+                                expand_gap2(&h, lead, (b1, b2), after, model, &mut next)
                             }
                             _ => {}
                         }
@@ -448,7 +449,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         if !start_gap2.is_empty() {
             start_gap2.sort_by(|a, b| b.0.total_cmp(&a.0));
             for (_, h, lead, bytes) in start_gap2.drain(..).take(GAP2_LEADS) {
-                expand_gap2(&h, lead, bytes, model, &mut next);
+                let after = read_next(&w, h.pos, bytes.1, model);
+                expand_gap2(&h, lead, bytes, after, model, &mut next);
             }
         }
         prune(&mut next, BEAM);
@@ -562,7 +564,8 @@ pub(super) fn expand_ascii(
     // A trail byte surfacing as ASCII ends the span, possibly right after a vanished pair.
     if gb::is_trail(b) && h.gaps < MAX_GAPS {
         let mut ended = Vec::new();
-        let _ = expand_gap(h, lead, (b, None), 4, model, &mut ended);
+        let after = w.get(h.pos + 1).map(|&d| model.id(d));
+        let _ = expand_gap(h, lead, (b, None), 4, after, model, &mut ended);
         // An annotation right after names the realigned character (`?蹏e(jǔ )` is `帝國舉(jǔ )`,
         // 國 = 87 F8 and F8 C5 vanished): it earns its bonus here too, and the readings it names
         // compete even where the model alone would have pruned them.
@@ -630,9 +633,17 @@ pub(super) fn expand_ascii(
         // A1 A3 D0 C2: FB A1 vanishes and A3 D0 reads `Ｐ`, folded to `P`). Not on the first
         // character, where every lost byte is still tried.
         if h.pos > 1 && h.gaps < MAX_GAPS && plain_logp < GAP_TRIGGER && rank < GAP_FROM {
-            let _ = expand_gap(h, lead, (f1, Some(f2)), 10, model, next);
+            let after = read_next(w, h.pos, f2, model);
+            let _ = expand_gap(h, lead, (f1, Some(f2)), 10, after, model, next);
         }
     }
+}
+
+/// The model id of what the damaged character after window position `pos` reads with the pending
+/// byte `lead` when no pair vanished between them, if that is a character.
+fn read_next(w: &[char], pos: usize, lead: u8, model: &DocModel) -> Option<u32> {
+    let (b1, _) = two_bytes(*w.get(pos + 1)?)?;
+    pair(lead, b1).map(|c| model.id(c))
 }
 
 /// A hypothesis extended by characters already scored as a whole (`score` is the new total,
@@ -664,6 +675,18 @@ pub(super) type State = (usize, Option<u8>, u32, u32, (i32, i32));
 /// Keeps the best hypothesis per search [`State`], then the best `beam` of those.
 pub(super) fn prune(hyps: &mut Vec<Hyp>, beam: usize) {
     hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
+    keep_best(hyps, beam);
+}
+
+/// [`prune`] by `rank` instead of the score alone: for a few hypotheses ranked by what follows
+/// them as well.
+pub(super) fn prune_ranked(hyps: &mut Vec<Hyp>, beam: usize, rank: impl Fn(&Hyp) -> f32) {
+    hyps.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
+    keep_best(hyps, beam);
+}
+
+/// Keeps the first `beam` hypotheses of distinct states, in order.
+fn keep_best(hyps: &mut Vec<Hyp>, beam: usize) {
     let mut seen: Vec<State> = Vec::with_capacity(beam);
     hyps.retain(|h| {
         let key = (h.pos, h.pending, h.last2, h.last, h.quotes);
