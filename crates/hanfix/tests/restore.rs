@@ -250,6 +250,23 @@ fn the_character_after_a_vanished_pair_is_chosen_with_what_follows_it() {
 }
 
 #[test]
+fn a_line_that_lost_its_characters_to_question_marks_is_left_alone_beside_a_shifted_one() {
+    // An encoder without Chinese wrote `?` for every other character of the first line: no byte
+    // shift reads like that, and it is left as it is. The shifted line after it is repaired.
+    let lost = "学?习?中?文?的?方?法?很?多?，?每?个?人?都?不?一?样?。";
+    let damaged = format!("{lost}\n?搅送砩希芯咳嗽被乖谑笛槭依锾致凼荨?\n");
+    let fixer = Fixer::new(Options {
+        script: ScriptMode::Keep,
+        punct: PunctMode::Keep,
+        ..Options::default()
+    });
+    assert_eq!(
+        fixer.fix(&damaged),
+        format!("{lost}\n到了晚上，研究人员还在实验室里讨论数据。\n")
+    );
+}
+
+#[test]
 fn names_the_document_uses_elsewhere_are_read_back_in_a_span() {
     // The corpus model has never seen `喀纳巴斯` and prefers `摩纳巴斯` (and `浪花`) for these bytes;
     // the rest of the document says otherwise. The same for `赛马节` against `全错节`.

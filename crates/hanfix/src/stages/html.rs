@@ -11,7 +11,7 @@ use super::{Doc, Stage};
 use crate::edit::StageKind;
 use crate::model::Model;
 use crate::tables::is_chinese;
-use crate::text::Replacement;
+use crate::text::{line_around, Replacement};
 
 /// The `html` stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -121,6 +121,9 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
+/// Longest attribute text of a tag, in bytes.
+const MAX_ATTRS: usize = 200;
+
 /// Length of a tag starting at `at` (which holds `<`, or the first char after a swallowed `<`),
 /// and whether it is a line break.
 fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
@@ -138,12 +141,17 @@ fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
         return None;
     }
     let after_name = &body[name_len..];
-    let close = after_name.find('>')?;
+    // Attributes are short: looking further for the `>` would make a text of unclosed tags cost
+    // quadratic time.
+    let close = after_name
+        .bytes()
+        .take(MAX_ATTRS + 1)
+        .position(|b| b == b'>')?;
     let attrs = &after_name[..close];
     if !(attrs.is_empty() || attrs.starts_with([' ', '/']))
         || !attrs.is_ascii()
         || attrs.contains(['<', '\n'])
-        || attrs.len() > 200
+        || attrs.len() > MAX_ATTRS
     {
         return None;
     }
@@ -421,7 +429,9 @@ fn swallowed_markup(text: &str, q: usize) -> Option<Replacement> {
             return None;
         }
         let end = q + 1 + len;
-        let line_start = text[..q].rfind('\n').map_or(0, |p| p + 1);
+        // The quotes open on the line before it, counted over its last few KiB only: on a line
+        // of many such tags, counting from its start would cost quadratic time.
+        let (line_start, _) = line_around(text, q, QUOTE_LOOKBACK);
         let after = text[end..].chars().next().unwrap_or('\n');
         let best = best_closing(&text[line_start..q], prev, after);
         return Some(Replacement::new(
@@ -444,6 +454,9 @@ fn swallowed_markup(text: &str, q: usize) -> Option<Replacement> {
     }
     None
 }
+
+/// Bytes before a swallowed closing tag whose quotes [`best_closing`] balances.
+const QUOTE_LOOKBACK: usize = 4096;
 
 /// The sentence-closing punctuation that best explains a lost stretch at the end of `line`.
 fn best_closing(line: &str, prev: char, after: char) -> &'static str {

@@ -131,13 +131,21 @@ fn memchr_paren(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'(')
 }
 
+/// Longest inside of an annotation group, in bytes (`(zhuàng )` is 9).
+const MAX_GROUP: usize = 12;
+
 /// Parses `(syllable)` at `at` (spaces allowed inside); returns the syllable and the end offset.
 fn parse_group(text: &str, at: usize) -> Option<(&str, usize)> {
     let rest = text.get(at..)?;
     let inner_start = rest.strip_prefix('(')?;
-    let close = inner_start.find(')')?;
+    // A syllable is short: looking further for the `)` would make a text of unclosed `(` cost
+    // quadratic time.
+    let close = inner_start
+        .bytes()
+        .take(MAX_GROUP + 1)
+        .position(|b| b == b')')?;
     let inner = &inner_start[..close];
-    if inner.is_empty() || inner.len() > 12 {
+    if inner.is_empty() || inner.len() > MAX_GROUP {
         return None;
     }
     let syl = inner.trim_matches(' ');

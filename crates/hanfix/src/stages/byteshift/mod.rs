@@ -109,9 +109,22 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
     // spells out is then familiar in the next one), the spans still ahead stay out.
     let mut model: Option<DocModel> = None;
     let mut fixes: Vec<Replacement> = Vec::new();
+    // The end of the line holding the last `?` seen, and whether that line is dense with them.
+    let (mut line_end, mut dense) = (0, false);
     while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
         let q = from + rel;
         from = q + 1;
+        if q >= line_end {
+            let start = text[line_end..q]
+                .rfind('\n')
+                .map_or(line_end, |p| line_end + p + 1);
+            line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
+            dense = dense_question_marks(&text[start..line_end]);
+        }
+        if dense {
+            from = line_end;
+            continue;
+        }
         if !worth_search(text, q) {
             continue;
         }
@@ -146,6 +159,21 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
     fixes
 }
 
+/// A line with at least this many `?` ...
+const DENSE_MIN: usize = 16;
+/// ... that make up more than one character in this many is not searched: see
+/// [`dense_question_marks`].
+const DENSE_SHARE: usize = 4;
+
+/// Whether `line` lost its characters to an encoder without Chinese (`学?习?中?文`) rather than to
+/// a byte shift: a shifted span shows a `?` where it starts and where an orphan byte ends it, a
+/// few in a sentence, never one character in four. No shifted reading explains such a line, and
+/// the search costs milliseconds per `?`, which on a long line of them would take minutes.
+fn dense_question_marks(line: &str) -> bool {
+    let marks = line.bytes().filter(|&b| b == b'?').count();
+    marks >= DENSE_MIN && marks * DENSE_SHARE > line.chars().count()
+}
+
 /// Whether the repair of `text[q..end]` reads the same whichever came first, folding or the
 /// shift: only an orphan's swallowed character is scored differently, so the repair must hold no
 /// orphan `?` after its first, or only ones whose swallowed character the text after them names
@@ -155,8 +183,11 @@ fn reads_alike_folded_first(text: &str, q: usize, end: usize) -> bool {
     if !text[q + 1..end].contains('?') {
         return true;
     }
-    let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
-    let w: Vec<char> = text[q..line_end].chars().take(search::MAX_SPAN).collect();
+    let w: Vec<char> = text[q..]
+        .chars()
+        .take_while(|&c| c != '\n')
+        .take(search::MAX_SPAN)
+        .collect();
     let mut at = q;
     w.iter().enumerate().all(|(i, &c)| {
         let alike = i == 0 || c != '?' || at >= end || orphan::swallowed(&w[i + 1..]).is_some();
@@ -225,9 +256,10 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
 /// Where the repair that would follow one ending at `from` would start: the first `?` worth a
 /// search on the same line (a competing repair ends on that line too).
 fn follow_start(text: &str, from: usize) -> Option<usize> {
-    let rest = &text[from..];
-    rest[..rest.find('\n').unwrap_or(rest.len())]
-        .match_indices('?')
+    text[from..]
+        .char_indices()
+        .take_while(|&(_, c)| c != '\n')
+        .filter(|&(_, c)| c == '?')
         .map(|(rel, _)| from + rel)
         .find(|&q| worth_search(text, q))
 }

@@ -8,7 +8,7 @@ use crate::doc_model::DocModel;
 use crate::gb;
 use crate::model::Model;
 use crate::stages::pinyin::is_reading;
-use crate::text::Replacement;
+use crate::text::{line_around, Replacement};
 
 /// Hypotheses kept after each step of the search.
 pub(super) const BEAM: usize = 48;
@@ -225,12 +225,16 @@ pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
     h.out.push(c);
 }
 
+/// Bytes of the line on each side of a trigger that the search reads for its quotes.
+const LINE_CONTEXT: usize = 4096;
+
 pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let mut before = text[..q].chars().rev();
     let prev = before.next().unwrap_or('\n');
     let prev2 = before.next().unwrap_or('\n');
-    let line_end = text[q..].find('\n').map_or(text.len(), |p| q + p);
-    let line_start = text[..q].rfind('\n').map_or(0, |p| p + 1);
+    // The quotes of the line are balanced over a few KiB on each side only: a line with a
+    // trigger every few characters would cost quadratic time otherwise.
+    let (line_start, line_end) = line_around(text, q, LINE_CONTEXT);
     let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
     // The character after a span, looking past markup an orphan byte may have broken open.
     let after_window = |pos: usize| -> char {
