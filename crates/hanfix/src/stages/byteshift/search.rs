@@ -685,7 +685,9 @@ pub(super) fn prune(hyps: &mut Vec<Hyp>, beam: usize) {
 /// [`prune`] by `rank` instead of the score alone: for a few hypotheses ranked by what follows
 /// them as well.
 pub(super) fn prune_ranked(hyps: &mut Vec<Hyp>, beam: usize, rank: impl Fn(&Hyp) -> f32) {
-    hyps.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
+    let mut ranked: Vec<(f32, Hyp)> = hyps.drain(..).map(|h| (rank(&h), h)).collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    hyps.extend(ranked.into_iter().map(|(_, h)| h));
     keep_best(hyps, beam);
 }
 
