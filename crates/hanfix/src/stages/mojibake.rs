@@ -1302,6 +1302,9 @@ fn big5_rejected_leads(trail: u8) -> &'static [Guess] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// Most U+FFFD in a row that [`fill_lost`] fills.
+const MAX_LOST_RUN: usize = 4;
+
 /// Replaces each U+FFFD of a GBK-read-as-Big5 candidate (a lost GBK character) with the
 /// character of [`big5_rejected`] the model prefers between its neighbours. A U+FFFD followed by
 /// an ASCII character 0x40-0x7E may also be a lost lead byte whose trail surfaced as that
@@ -1315,6 +1318,13 @@ fn fill_lost(candidate: &str, model: &DocModel, prev: char, next: char) -> Strin
     while i < chars.len() {
         if chars[i] != '\u{FFFD}' {
             i += 1;
+            continue;
+        }
+        // A longer run than a few lost characters in a row is other damage (a page's own
+        // replacement characters): guessing each from its neighbours would invent a text.
+        let run = chars[i..].iter().take_while(|&&c| c == '\u{FFFD}').count();
+        if run > MAX_LOST_RUN {
+            i += run;
             continue;
         }
         // The ids of the characters at offsets `js` from the U+FFFD (`prev`, `next` beyond).
@@ -1581,6 +1591,17 @@ mod tests {
             fixed.starts_with("臺灣南方，巴丹") && fixed.ends_with("以南為巴士海峽。"),
             "{fixed}"
         );
+    }
+
+    #[test]
+    fn a_long_run_of_replacement_characters_beside_a_big5_reading_is_not_filled() {
+        // Twelve U+FFFD are no lost characters of this damage: each would be guessed from its
+        // neighbours, an invented text. The span after them is still repaired.
+        let run = "\u{FFFD}".repeat(12);
+        let damaged = big5("我們今天學習中文，這是一個很好的例子。");
+        let fixed = repair_doc(&format!("{run}{damaged}"));
+        assert!(fixed.starts_with(&run), "{fixed}");
+        assert!(fixed.ends_with("學習中文，這是一個很好的例子。"), "{fixed}");
     }
 
     #[test]
