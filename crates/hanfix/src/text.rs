@@ -199,21 +199,25 @@ impl Tracked {
     }
 }
 
-/// The line holding byte offset `at` (a char boundary) as a byte range, clipped to about `reach`
-/// bytes on each side: code that looks at the line around each of many points of one long line
-/// stays linear in the line's length.
-pub(crate) fn line_around(text: &str, at: usize, reach: usize) -> (usize, usize) {
+/// Where the line holding byte offset `at` (a char boundary) starts, looking back at most about
+/// `reach` bytes: code that looks at the line around each of many points of one long line stays
+/// linear in the line's length.
+pub(crate) fn line_start_near(text: &str, at: usize, reach: usize) -> usize {
     let mut lo = at.saturating_sub(reach);
     while !text.is_char_boundary(lo) {
         lo += 1;
     }
+    text[lo..at].rfind('\n').map_or(lo, |p| lo + p + 1)
+}
+
+/// Where the line holding byte offset `at` (a char boundary) ends, looking ahead at most about
+/// `reach` bytes (see [`line_start_near`]).
+pub(crate) fn line_end_near(text: &str, at: usize, reach: usize) -> usize {
     let mut hi = at.saturating_add(reach).min(text.len());
     while !text.is_char_boundary(hi) {
         hi -= 1;
     }
-    let start = text[lo..at].rfind('\n').map_or(lo, |p| lo + p + 1);
-    let end = text[at..hi].find('\n').map_or(hi, |p| at + p);
-    (start, end)
+    text[at..hi].find('\n').map_or(hi, |p| at + p)
 }
 
 /// `text` with `reps` (sorted, non-overlapping) applied, and the byte range each replacement

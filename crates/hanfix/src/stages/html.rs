@@ -11,7 +11,7 @@ use super::{Doc, Stage};
 use crate::edit::StageKind;
 use crate::model::Model;
 use crate::tables::is_chinese;
-use crate::text::{line_around, Replacement};
+use crate::text::{line_start_near, Replacement};
 
 /// The `html` stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -431,7 +431,7 @@ fn swallowed_markup(text: &str, q: usize) -> Option<Replacement> {
         let end = q + 1 + len;
         // The quotes open on the line before it, counted over its last few KiB only: on a line
         // of many such tags, counting from its start would cost quadratic time.
-        let (line_start, _) = line_around(text, q, QUOTE_LOOKBACK);
+        let line_start = line_start_near(text, q, QUOTE_LOOKBACK);
         let after = text[end..].chars().next().unwrap_or('\n');
         let best = best_closing(&text[line_start..q], prev, after);
         return Some(Replacement::new(

@@ -8,7 +8,7 @@ use crate::doc_model::DocModel;
 use crate::gb;
 use crate::model::Model;
 use crate::stages::pinyin::is_reading;
-use crate::text::{line_around, Replacement};
+use crate::text::{line_end_near, line_start_near, Replacement};
 
 /// Hypotheses kept after each step of the search.
 pub(super) const BEAM: usize = 48;
@@ -234,7 +234,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let prev2 = before.next().unwrap_or('\n');
     // The quotes of the line are balanced over a few KiB on each side only: a line with a
     // trigger every few characters would cost quadratic time otherwise.
-    let (line_start, line_end) = line_around(text, q, LINE_CONTEXT);
+    let line_start = line_start_near(text, q, LINE_CONTEXT);
+    let line_end = line_end_near(text, q, LINE_CONTEXT);
     let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
     // The character after a span, looking past markup an orphan byte may have broken open.
     let after_window = |pos: usize| -> char {
