@@ -6,7 +6,7 @@ use crate::tables::{self, class};
 /// What one scan of a document saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Flags {
-    /// OR of [`tables::class`] bits over all non-ASCII characters.
+    /// OR of [`tables::class()`] bits over all non-ASCII characters.
     pub classes: u8,
     /// `?` present.
     pub question: bool,
@@ -82,12 +82,12 @@ static ASCII_BITS: [u8; 128] = {
 /// High bit of every byte of a `u64`.
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// [`tables::class`] bits of every BMP code point (bits 0–5), plus [`REPLACEMENT`], so that one
+/// [`tables::class()`] bits of every BMP code point (bits 0–5), plus [`REPLACEMENT`], so that one
 /// load gives everything the scan needs to know about a character.
 ///
-/// Built at compile time from the same embedded file as [`tables::class`] (its BMP class table
+/// Built at compile time from the same embedded file as [`tables::class()`] (its BMP class table
 /// starts at byte 8 and has one byte per code point; `tables` checks that header at compile
-/// time too). The test `table_matches_tables_class` compares every entry with [`tables::class`].
+/// time too). The test `table_matches_tables_class` compares every entry with [`tables::class()`].
 static BMP: [u8; 0x10000] = {
     const RAW: &[u8] = include_bytes!("../data/tables.bin");
     const OFFSET: usize = 8;
@@ -107,7 +107,7 @@ static BMP: [u8; 0x10000] = {
     t
 };
 
-/// The bits of a [`BMP`] entry that are [`tables::class`] bits.
+/// The bits of a [`BMP`] entry that are [`tables::class()`] bits.
 const CLASS_MASK: u8 = 0x3F;
 /// [`BMP`] bit: U+FFFD or a private-use character (U+E000–U+F8FF).
 const REPLACEMENT: u8 = 0x40;

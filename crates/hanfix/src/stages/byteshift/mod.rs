@@ -306,8 +306,8 @@ fn private_use_near(text: &str, q: usize) -> bool {
 /// The worst of the four characters is not counted: in ordinary text it is a word the
 /// corpus seldom writes (`吗?我已经吃过了`: `吃` after `已经` scores −5.3), while every
 /// character of garbage is poor. (On the training subsets, dev model, the byte-shift tables
-/// are identical with this rule; counting all four at −3.0, as before, and dropping the worst
-/// at that threshold cost `gbshift+fold` 0.02 point.)
+/// are identical with this rule at −2.7; dropping the worst at the old −3.0 cost `gbshift+fold`
+/// 0.02 point.)
 fn reads_fluently_after(text: &str, q: usize) -> bool {
     const LOOK: usize = 4;
     const SKIP: usize = 2;
@@ -364,10 +364,10 @@ const FLUENT_UNSHIFTED_BYTES: f32 = -3.7;
 /// of common text are A1–A3 (punctuation) and B0–D7 (GB2312's first level, its 3,755 commonest
 /// characters): a trail byte of D8 or above would take a rarer character next. Ordinary text
 /// has one among four Han characters in a row 85 % of the time (Simplified training split).
-/// With this evidence the text after a `?`
-/// needs only [`FLUENT_UNSHIFTED_BYTES`]: colloquial text, which the corpus model (mostly legal
-/// and encyclopedic prose) scores as poorly as garbage (`单词?我试过好几个`), is then not
-/// searched. On the training subsets (dev model) every byte-shift table is identical with it.
+/// With this evidence the text after a `?` needs only [`FLUENT_UNSHIFTED_BYTES`]: colloquial
+/// text, which the corpus model (mostly legal and encyclopedic prose) scores as poorly as
+/// garbage (`单词?我试过好几个`), is then not searched. On the training subsets (dev model) every
+/// byte-shift table is identical with it.
 fn unshifted(c: char) -> bool {
     two_bytes(c).is_some_and(|(_, trail)| trail >= 0xD8)
 }
