@@ -70,12 +70,14 @@ impl Stage for Mojibake {
                 if at < end {
                     gaps.push((at, end));
                 }
-                // The gaps of one run share one budget, as the run did in the first pass.
-                let budget = Budget::for_run(&text[i..end]);
+                // The gaps of one run share one budget, as the run did in the first pass (counted
+                // only for a run with a gap worth a repair: most have none).
+                let mut budget: Option<Budget> = None;
                 for (a, b) in gaps {
                     let gap = &text[a..b];
                     if suspicious(gap) || gap.chars().any(debris_or_odd) {
-                        reps.extend(repair_segments(text, a, b, true, &budget));
+                        let budget = budget.get_or_insert_with(|| Budget::for_run(&text[i..end]));
+                        reps.extend(repair_segments(text, a, b, true, budget));
                     }
                 }
             }

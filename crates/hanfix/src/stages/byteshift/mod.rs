@@ -326,18 +326,20 @@ fn reads_fluently_after(text: &str, q: usize) -> bool {
         matches!(c, ',' | ':' | ';' | '!')
             || !c.is_ascii() && tables::class(c) & class::CJK_PUNCT != 0
     };
-    let mut han: Vec<char> = Vec::with_capacity(LOOK);
+    let mut han = ['\0'; LOOK];
+    let mut n = 0;
     for c in after.take(LOOK + SKIP) {
         if is_han(c) {
-            han.push(c);
-            if han.len() == LOOK {
+            han[n] = c;
+            n += 1;
+            if n == LOOK {
                 break;
             }
-        } else if !is_mark(c) || han.is_empty() {
+        } else if !is_mark(c) || n == 0 {
             return false;
         }
     }
-    if han.len() < LOOK {
+    if n < LOOK {
         return false;
     }
     let model = Model::get();
