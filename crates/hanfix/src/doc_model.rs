@@ -15,7 +15,7 @@
 use std::cmp::Ordering;
 use std::ops::Deref;
 
-use crate::model::Model;
+use crate::model::{Context, Model};
 use crate::tables::{self, class};
 
 /// Weight of the document's bigram distribution in the mixture, chosen with a model that had not
@@ -133,20 +133,50 @@ impl DocModel {
     /// after `b` when the document has one.
     #[inline]
     pub(crate) fn logp3_id(&self, a: u32, b: u32, c: u32) -> f32 {
-        let base = self.model.logp3_id(a, b, c);
-        let Some(row) = self.rows.get(b as usize).filter(|r| r.n > 0) else {
+        self.context(a, b).logp(c)
+    }
+
+    /// The context `(a, b)` looked up once, in the model and in the document, for scoring many
+    /// characters after it: the same values as [`DocModel::logp3_id`].
+    #[inline]
+    pub(crate) fn context(&self, a: u32, b: u32) -> DocContext<'_> {
+        let seen = self.rows.get(b as usize).filter(|r| r.n > 0).map(|row| {
+            let start = row.start as usize;
+            let cont = self
+                .next
+                .get(start..start + row.len as usize)
+                .unwrap_or(&[]);
+            (cont, row.n)
+        });
+        DocContext {
+            model: self.model.context(a, b),
+            seen,
+            keep: self.keep,
+        }
+    }
+}
+
+/// A context `(a, b)` of a [`DocModel`], looked up once (see [`DocModel::context`]).
+pub(crate) struct DocContext<'m> {
+    model: Context<'m>,
+    /// The document's continuations of `b` and their total, when it has any.
+    seen: Option<(&'m [(u32, u32)], u32)>,
+    keep: f32,
+}
+
+impl DocContext<'_> {
+    /// log10 P(c | a, b), exactly [`DocModel::logp3_id`]`(a, b, c)`.
+    #[inline]
+    pub(crate) fn logp(&self, c: u32) -> f32 {
+        let base = self.model.logp(c);
+        let Some((cont, n)) = self.seen else {
             return base;
         };
-        let start = row.start as usize;
-        let cont = self
-            .next
-            .get(start..start + row.len as usize)
-            .unwrap_or(&[]);
         match cont.binary_search_by_key(&c, |&(id, _)| id) {
             Err(_) => base + self.keep,
             Ok(i) => {
                 let k = cont[i].1;
-                let p = (1.0 - LAMBDA) * 10f32.powf(base) + LAMBDA * k as f32 / row.n as f32;
+                let p = (1.0 - LAMBDA) * 10f32.powf(base) + LAMBDA * k as f32 / n as f32;
                 p.log10()
             }
         }

@@ -364,23 +364,27 @@ impl Model {
     /// trigrams, and for contexts containing id 0 or ids out of range).
     #[inline]
     pub fn logp3_id(&self, a: u32, b: u32, c: u32) -> f32 {
+        self.context(a, b).logp(c)
+    }
+
+    /// The context `(a, b)` looked up once, for scoring many characters after it: the same
+    /// values as [`Model::logp3_id`], one hash probe fewer per character.
+    #[inline]
+    pub fn context(&self, a: u32, b: u32) -> Context<'_> {
         let v = self.vocab.len() as u32;
-        if a != 0 && b != 0 && c != 0 && a < v && b < v && c < v {
+        let mut row = None;
+        if a != 0 && b != 0 && a < v && b < v {
             let key = a << 16 | b;
             let mut slot = hash(key, self.ctx_shift) & self.ctx_mask;
             while let Some(&e) = self.ctx.get(slot) {
                 if e as u32 == key {
                     let pos = (e >> 32) as usize;
-                    let (len, beta) = match self.tri.get(pos..pos + 2) {
-                        Some(&[len, beta]) => (len as usize, f32::from_bits(beta)),
-                        _ => break,
-                    };
-                    let row = self.tri.get(pos + 2..pos + 2 + len).unwrap_or(&[]);
-                    if let Ok(i) = row.binary_search_by(|&x| (x >> 8).cmp(&c)) {
-                        let q = row.get(i).map_or(u8::MAX, |&x| x as u8);
-                        return self.tlut[q as usize];
+                    if let Some(&[len, beta]) = self.tri.get(pos..pos + 2) {
+                        let len = len as usize;
+                        let succ = self.tri.get(pos + 2..pos + 2 + len).unwrap_or(&[]);
+                        row = Some((succ, f32::from_bits(beta)));
                     }
-                    return (beta + self.logp_id(b, c)).min(0.0);
+                    break;
                 }
                 if e == 0 {
                     break;
@@ -388,7 +392,11 @@ impl Model {
                 slot = (slot + 1) & self.ctx_mask;
             }
         }
-        self.logp_id(b, c)
+        Context {
+            model: self,
+            b,
+            row,
+        }
     }
 
     /// log10 P(c | a, b) for three characters.
@@ -444,6 +452,33 @@ impl Model {
             b = id;
         }
         total
+    }
+}
+
+/// A trigram context `(a, b)` of the [`Model`], looked up once (see [`Model::context`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'m> {
+    model: &'m Model,
+    b: u32,
+    /// The stored successors of `(a, b)` and its backoff weight, when it has any.
+    row: Option<(&'m [u32], f32)>,
+}
+
+impl Context<'_> {
+    /// log10 P(c | a, b), exactly [`Model::logp3_id`]`(a, b, c)`.
+    #[inline]
+    pub fn logp(&self, c: u32) -> f32 {
+        let m = self.model;
+        match self.row {
+            Some((row, beta)) if c != 0 && c < m.vocab.len() as u32 => {
+                if let Ok(i) = row.binary_search_by(|&x| (x >> 8).cmp(&c)) {
+                    let q = row.get(i).map_or(u8::MAX, |&x| x as u8);
+                    return m.tlut[q as usize];
+                }
+                (beta + m.logp_id(self.b, c)).min(0.0)
+            }
+            _ => m.logp_id(self.b, c),
+        }
     }
 }
 

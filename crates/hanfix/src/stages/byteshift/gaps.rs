@@ -98,18 +98,15 @@ pub(super) fn score_gap(
     keep: usize,
     model: &DocModel,
 ) -> Vec<GapReading> {
-    let mut scored = Vec::new();
+    let mut scored = Vec::with_capacity(firsts.len() * 94 * seconds.len());
     for &(s1, p1, c1, id1) in firsts {
+        let context = model.context(h.last, id1);
         for &p2 in pua_trails(p1) {
             for &x in seconds {
                 let Some(c2) = pair(p2, x) else { continue };
                 let id2 = model.id(c2);
                 scored.push(GapReading {
-                    score: h.score
-                        + GAP_PRIOR
-                        + s1
-                        + model.logp3_id(h.last, id1, id2)
-                        + model.script_cost(c2),
+                    score: h.score + GAP_PRIOR + s1 + context.logp(id2) + model.script_cost(c2),
                     first: (c1, id1),
                     second: (c2, id2),
                     byte: x,
@@ -143,14 +140,12 @@ pub(super) fn expand_gap2(
     let middles = score_gap(h, &firsts, &second_leads, MIDDLES, model);
     let mut local = Vec::new();
     for m in middles {
+        let context = model.context(m.first.1, m.second.1);
         // `m.byte` is the second character's trail, the first byte of the second vanished pair.
         for &q2 in pua_trails(m.byte) {
             let Some(c3) = pair(q2, b1) else { continue };
             let id3 = model.id(c3);
-            let total = m.score
-                + GAP_PRIOR
-                + model.logp3_id(m.first.1, m.second.1, id3)
-                + model.script_cost(c3);
+            let total = m.score + GAP_PRIOR + context.logp(id3) + model.script_cost(c3);
             let mut g = extend(
                 h,
                 &[m.first, m.second, (c3, id3)],

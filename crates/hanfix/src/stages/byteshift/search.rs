@@ -162,7 +162,7 @@ fn make_fix(ends: &[usize], gain: f32, h: Hyp) -> Option<Fix> {
     })
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(super) struct Hyp {
     /// Damaged characters consumed.
     pub(super) pos: usize,
@@ -178,6 +178,16 @@ pub(super) struct Hyp {
     pub(super) last: u32,
     pub(super) score: f32,
     pub(super) gaps: u8,
+}
+
+impl Clone for Hyp {
+    /// A copy with room for a few more characters: a clone is almost always extended at once,
+    /// and an exact-size copy would be reallocated then.
+    fn clone(&self) -> Hyp {
+        let mut out = String::with_capacity(self.out.len() + 8);
+        out.push_str(&self.out);
+        Hyp { out, ..*self }
+    }
 }
 
 /// Unclosed double (“”) and corner (「」) quotes in `line`.
@@ -664,11 +674,10 @@ pub(super) fn extend(
     gaps: u8,
     pending: Option<u8>,
 ) -> Hyp {
-    let mut g = Hyp {
-        out: h.out.clone(),
-        score,
-        ..*h
-    };
+    // Room for what is appended, so that cloning does not cost a second allocation.
+    let mut out = String::with_capacity(h.out.len() + 4 * chars.len());
+    out.push_str(&h.out);
+    let mut g = Hyp { out, score, ..*h };
     for &(c, id) in chars {
         push(&mut g, c, id);
     }
