@@ -31,27 +31,70 @@ pub(super) fn expand_gap(
     };
     let firsts = gap_firsts(h, lead, keep, min, model);
     let best_first = firsts.first().map(|f| f.0);
-    let scored = score_gap(h, &firsts, &[b1], BEAM, model);
-    let mut local: Vec<Hyp> = Vec::with_capacity(scored.len());
-    for r in scored {
-        let mut g = extend(h, &[r.first, r.second], r.score, h.gaps + 1, b2);
-        g.pos += 1;
-        local.push(g);
-    }
-    prune_gap(&mut local, after, model);
-    next.extend(local);
+    let readings: Vec<(f32, [(char, u32); 2])> = score_gap(h, &firsts, &[b1], BEAM, model)
+        .into_iter()
+        .map(|r| (r.score, [r.first, r.second]))
+        .collect();
+    keep_gap_readings(h, &readings, h.gaps + 1, b2, after, model, next);
     best_first
 }
 
-/// Keeps the best [`GAP_BEAM`] readings of a vanished pair, with the character after them when
-/// it is known. Where that character is less likely than [`GAP_TRIGGER`] after a reading, the
-/// search will look for another vanished pair before it, so it says nothing of the reading.
-fn prune_gap(local: &mut Vec<Hyp>, after: Option<u32>, model: &DocModel) {
-    match after {
-        Some(a) => prune_ranked(local, GAP_BEAM, |g| {
-            g.score + model.logp3_id(g.last2, g.last, a).max(GAP_TRIGGER)
-        }),
-        None => prune(local, GAP_BEAM),
+/// Adds to `next` the best [`GAP_BEAM`] readings `(score, characters)` of vanished pairs after
+/// `h`, one per search state, ranked with the character after them when it is known. Where that
+/// character is less likely than [`GAP_TRIGGER`] after a reading, the search will look for
+/// another vanished pair before it, so it says nothing of the reading.
+///
+/// Ranked before any hypothesis is built (with the priors [`push`] adds), so that only the
+/// readings kept are built: the same choice as building all of them, sorting them by rank (a
+/// stable sort) and keeping the first [`GAP_BEAM`] distinct states, as [`prune`] does by score.
+fn keep_gap_readings<const N: usize>(
+    h: &Hyp,
+    readings: &[(f32, [(char, u32); N])],
+    gaps: u8,
+    pending: Option<u8>,
+    after: Option<u32>,
+    model: &DocModel,
+    next: &mut Vec<Hyp>,
+) {
+    let first = h.pos == 1 && h.out.is_empty();
+    let mut ranked: Vec<(f32, usize, (i32, i32))> = readings
+        .iter()
+        .enumerate()
+        .map(|(i, (score, chars))| {
+            let mut quotes = h.quotes;
+            let mut s = *score;
+            for (k, &(c, _)) in chars.iter().enumerate() {
+                s += prior(&mut quotes, first && k == 0, c);
+            }
+            let rank = match (after, chars.get(N.wrapping_sub(2)), chars.last()) {
+                (Some(a), Some(&(_, last2)), Some(&(_, last))) => {
+                    s + model.logp3_id(last2, last, a).max(GAP_TRIGGER)
+                }
+                _ => s,
+            };
+            (rank, i, quotes)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut seen: Vec<(u32, u32, (i32, i32))> = Vec::with_capacity(GAP_BEAM);
+    for (_, i, quotes) in ranked {
+        if seen.len() >= GAP_BEAM {
+            break;
+        }
+        let Some((score, chars)) = readings.get(i) else {
+            continue;
+        };
+        let (last2, last) = match chars.as_slice() {
+            [.., (_, y), (_, z)] => (*y, *z),
+            _ => continue,
+        };
+        if seen.contains(&(last2, last, quotes)) {
+            continue;
+        }
+        seen.push((last2, last, quotes));
+        let mut g = extend(h, chars, *score, gaps, pending);
+        g.pos += 1;
+        next.push(g);
     }
 }
 
@@ -138,7 +181,7 @@ pub(super) fn expand_gap2(
     let firsts = gap_firsts(h, lead, FIRSTS, FIRST_MIN, model);
     let second_leads: Vec<u8> = pua_pairs().iter().map(|&(q1, _)| q1).collect();
     let middles = score_gap(h, &firsts, &second_leads, MIDDLES, model);
-    let mut local = Vec::new();
+    let mut readings: Vec<(f32, [(char, u32); 3])> = Vec::with_capacity(middles.len() * 94);
     for m in middles {
         let context = model.context(m.first.1, m.second.1);
         // `m.byte` is the second character's trail, the first byte of the second vanished pair.
@@ -146,17 +189,102 @@ pub(super) fn expand_gap2(
             let Some(c3) = pair(q2, b1) else { continue };
             let id3 = model.id(c3);
             let total = m.score + GAP_PRIOR + context.logp(id3) + model.script_cost(c3);
-            let mut g = extend(
-                h,
-                &[m.first, m.second, (c3, id3)],
-                total,
-                h.gaps + 2,
-                Some(b2),
-            );
-            g.pos += 1;
-            local.push(g);
+            readings.push((total, [m.first, m.second, (c3, id3)]));
         }
     }
-    prune_gap(&mut local, after, model);
-    next.extend(local);
+    keep_gap_readings(h, &readings, h.gaps + 2, Some(b2), after, model, next);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Seen = (String, f32, u32, u32, (i32, i32), usize, Option<u8>, u8);
+
+    fn seen(hyps: &[Hyp]) -> Vec<Seen> {
+        hyps.iter()
+            .map(|g| {
+                let o = g.out.clone();
+                (
+                    o, g.score, g.last2, g.last, g.quotes, g.pos, g.pending, g.gaps,
+                )
+            })
+            .collect()
+    }
+
+    /// What `keep_gap_readings` stands for: every reading built and ranked, a stable sort by
+    /// rank, then the first [`GAP_BEAM`] distinct states (as the search's pruning keeps them).
+    fn build_all_then_prune<const N: usize>(
+        h: &Hyp,
+        readings: &[(f32, [(char, u32); N])],
+        after: Option<u32>,
+        model: &DocModel,
+    ) -> Vec<Hyp> {
+        let mut all: Vec<(f32, Hyp)> = readings
+            .iter()
+            .map(|(score, chars)| {
+                let mut g = extend(h, chars, *score, h.gaps + 1, Some(0xB0));
+                g.pos += 1;
+                let rank = match after {
+                    Some(a) => g.score + model.logp3_id(g.last2, g.last, a).max(GAP_TRIGGER),
+                    None => g.score,
+                };
+                (rank, g)
+            })
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut states = Vec::new();
+        let mut kept = Vec::new();
+        for (_, g) in all {
+            let key = (g.pos, g.pending, g.last2, g.last, g.quotes);
+            if states.len() < GAP_BEAM && !states.contains(&key) {
+                states.push(key);
+                kept.push(g);
+            }
+        }
+        kept
+    }
+
+    #[test]
+    fn gap_readings_are_kept_as_if_every_one_were_built_and_pruned() {
+        let model = DocModel::new("他们在北京开会，会上说了很多话。", &[]);
+        let id = |c: char| model.id(c);
+        // More readings than the beam keeps, two of them reaching one state (the same last two
+        // characters), a closing quote with none open, a fullwidth letter.
+        let words = [
+            "在会", "开会", "北京", "很多", "会上", "说了", "的话", "好的", "我们", "他们", "”的",
+            "Ａ的", "一个", "人们", "多话",
+        ];
+        let mut readings: Vec<(f32, [(char, u32); 2])> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let mut cs = w.chars();
+            let (a, b) = (cs.next().unwrap(), cs.next().unwrap());
+            readings.push((-10.0 - i as f32 * 0.25, [(a, id(a)), (b, id(b))]));
+        }
+        readings.push((-9.0, [('开', id('开')), ('会', id('会'))]));
+        // Priors the model does not know decide these: a closing quote with none open and a
+        // fullwidth letter lose, a sentence end first in the span wins.
+        readings.push((-9.1, [('”', id('”')), ('我', id('我'))]));
+        readings.push((-9.2, [('Ｂ', id('Ｂ')), ('的', id('的'))]));
+        readings.push((-12.4, [('。', id('。')), ('我', id('我'))]));
+        for (pos, out) in [(1, ""), (3, "他们")] {
+            let h = Hyp {
+                pos,
+                pending: None,
+                out: out.to_string(),
+                quotes: (0, 0),
+                last2: id('他'),
+                last: id('们'),
+                score: -2.0,
+                gaps: 0,
+            };
+            for after in [None, Some(id('上')), Some(id('话'))] {
+                let mut kept = Vec::new();
+                keep_gap_readings(&h, &readings, 1, Some(0xB0), after, &model, &mut kept);
+                let reference = build_all_then_prune(&h, &readings, after, &model);
+                assert_eq!(seen(&kept), seen(&reference), "pos {pos}, after {after:?}");
+                assert_eq!(kept.len(), GAP_BEAM);
+            }
+        }
+    }
 }

@@ -215,28 +215,36 @@ pub(super) fn emit(h: &mut Hyp, model: &DocModel, c: char) {
 /// Appends `c` (already scored by the model): quote bookkeeping and the priors the model does
 /// not know.
 pub(super) fn push(h: &mut Hyp, c: char, id: u32) {
-    // A closing quote with no opening quote before it on the line is unlikely.
-    match c {
-        '”' if h.quotes.0 <= 0 => h.score -= QUOTE_PENALTY,
-        '」' if h.quotes.1 <= 0 => h.score -= QUOTE_PENALTY,
-        _ => {}
-    }
-    match c {
-        '“' => h.quotes.0 += 1,
-        '”' => h.quotes.0 -= 1,
-        '「' => h.quotes.1 += 1,
-        '」' => h.quotes.1 -= 1,
-        _ => {}
-    }
     // The span's first character (nothing written yet, only the `?` consumed).
-    if h.pos == 1 && h.out.is_empty() {
-        h.score += start_prior(c);
-    }
-    // A realigned reading must not buy a cheap `Ｉ` where `，由` was.
-    h.score += Model::width_cost(c);
+    let first = h.pos == 1 && h.out.is_empty();
+    h.score += prior(&mut h.quotes, first, c);
     h.last2 = h.last;
     h.last = id;
     h.out.push(c);
+}
+
+/// The priors the model does not know of writing `c` with the open `quotes` (updated), `first`
+/// when it is the span's first character.
+pub(super) fn prior(quotes: &mut (i32, i32), first: bool, c: char) -> f32 {
+    let mut p = 0.0;
+    // A closing quote with no opening quote before it on the line is unlikely.
+    match c {
+        '”' if quotes.0 <= 0 => p -= QUOTE_PENALTY,
+        '」' if quotes.1 <= 0 => p -= QUOTE_PENALTY,
+        _ => {}
+    }
+    match c {
+        '“' => quotes.0 += 1,
+        '”' => quotes.0 -= 1,
+        '「' => quotes.1 += 1,
+        '」' => quotes.1 -= 1,
+        _ => {}
+    }
+    if first {
+        p += start_prior(c);
+    }
+    // A realigned reading must not buy a cheap `Ｉ` where `，由` was.
+    p + Model::width_cost(c)
 }
 
 /// Bytes of the line on each side of a trigger that the search reads for its quotes.
@@ -693,15 +701,6 @@ pub(super) type State = (usize, Option<u8>, u32, u32, (i32, i32));
 /// Keeps the best hypothesis per search [`State`], then the best `beam` of those.
 pub(super) fn prune(hyps: &mut Vec<Hyp>, beam: usize) {
     hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
-    keep_best(hyps, beam);
-}
-
-/// [`prune`] by `rank` instead of the score alone: for a few hypotheses ranked by what follows
-/// them as well.
-pub(super) fn prune_ranked(hyps: &mut Vec<Hyp>, beam: usize, rank: impl Fn(&Hyp) -> f32) {
-    let mut ranked: Vec<(f32, Hyp)> = hyps.drain(..).map(|h| (rank(&h), h)).collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    hyps.extend(ranked.into_iter().map(|(_, h)| h));
     keep_best(hyps, beam);
 }
 
