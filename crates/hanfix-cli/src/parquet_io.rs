@@ -21,7 +21,9 @@ use parquet::file::properties::WriterProperties;
 
 use crate::error::{CliError, Result};
 use crate::io::{Input, Output};
-use crate::run::{annotation_json, attribute_name, position_edits, Config, EditOut, Mode, Runner};
+use crate::run::{
+    annotation_json, attribute_name, position_edits, Config, EditOut, Mode, Repaired, Runner,
+};
 
 const BATCH_ROWS: usize = 2048;
 
@@ -196,9 +198,9 @@ fn fix_batch(
     let wants_edits = cfg.mode == Mode::Explain || cfg.attributes.is_some();
     let rows: Vec<Option<RowOut>> = runner.map(&values, |v| {
         v.map(|text| {
-            let report = cfg.fixer.fix_report(text);
+            let report = Repaired::text(cfg, text);
             let annotation = cfg.annotate.as_ref().map(|_| annotation_json(&report));
-            let per_stage = report.edits_per_stage().map(|(_, n)| n);
+            let per_stage = report.per_stage.map(|(_, n)| n);
             let changed = report.text != text;
             let edits = if wants_edits {
                 position_edits(text, report.edits)

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
-use hanfix::{Edit, Fixer, Report, StageKind};
+use hanfix::{Edit, Fixer, Report, ScriptDecision, StageKind, Summary};
 use rayon::prelude::*;
 
 use crate::cli::OnError;
@@ -143,14 +143,74 @@ pub struct Done {
     pub error: Option<String>,
 }
 
-fn per_stage(report: &Report) -> [usize; 7] {
-    report.edits_per_stage().map(|(_, n)| n)
+/// One repaired document: what the run writes. The edits are recorded only when the run writes
+/// them (`explain`, `--attributes`); otherwise the pipeline only counts them, which takes less
+/// memory and time.
+pub struct Repaired {
+    /// The repaired text.
+    pub text: String,
+    /// Edits per stage, in pipeline order.
+    pub per_stage: [(StageKind, usize); 7],
+    /// How damaged the input looked.
+    pub garble: f32,
+    /// What the script stage decided.
+    pub script: ScriptDecision,
+    /// Every edit, when the run wants them; empty otherwise.
+    pub edits: Vec<Edit>,
+}
+
+impl Repaired {
+    /// Repairs `text` as `cfg` asks.
+    pub fn text(cfg: &Config, text: &str) -> Repaired {
+        if cfg.wants_edits() {
+            Repaired::from(cfg.fixer.fix_report(text))
+        } else {
+            Repaired::from(cfg.fixer.fix_summary(text))
+        }
+    }
+
+    /// Decodes and repairs `bytes` as `cfg` asks.
+    pub fn bytes(cfg: &Config, bytes: &[u8]) -> std::result::Result<Repaired, hanfix::Error> {
+        if cfg.wants_edits() {
+            cfg.fixer.fix_bytes(bytes).map(Repaired::from)
+        } else {
+            cfg.fixer.fix_bytes_summary(bytes).map(Repaired::from)
+        }
+    }
+
+    fn counts(&self) -> [usize; 7] {
+        self.per_stage.map(|(_, n)| n)
+    }
+}
+
+impl From<Report> for Repaired {
+    fn from(r: Report) -> Repaired {
+        Repaired {
+            per_stage: r.edits_per_stage(),
+            text: r.text,
+            garble: r.garble,
+            script: r.script,
+            edits: r.edits,
+        }
+    }
+}
+
+impl From<Summary> for Repaired {
+    fn from(s: Summary) -> Repaired {
+        Repaired {
+            text: s.text,
+            per_stage: s.edits_per_stage,
+            garble: s.garble,
+            script: s.script,
+            edits: Vec::new(),
+        }
+    }
 }
 
 /// The `--annotate` value.
-pub fn annotation_json(report: &Report) -> String {
+pub fn annotation_json(report: &Repaired) -> String {
     let mut s = String::from("{\"edits_per_stage\":{");
-    for (i, (k, n)) in report.edits_per_stage().iter().enumerate() {
+    for (i, (k, n)) in report.per_stage.iter().enumerate() {
         if i > 0 {
             s.push(',');
         }
@@ -232,11 +292,11 @@ fn do_line(cfg: &Config, rec: &Rec) -> Done {
 fn rewrite_line(cfg: &Config, line: &str) -> Result<(Done, Option<Vec<u8>>), RecordError> {
     let rec = Record::parse(line)?;
     let (text, loc) = rec.text_at(&cfg.text_key)?;
-    let report = cfg.fixer.fix_report(&text);
+    let report = Repaired::text(cfg, &text);
     let mut done = Done {
         id: rec.top_raw(&cfg.id_key).map(str::to_owned),
         is_doc: true,
-        per_stage: per_stage(&report),
+        per_stage: report.counts(),
         text_len: (text.len(), 0),
         ..Done::default()
     };
@@ -267,11 +327,11 @@ fn rewrite_line(cfg: &Config, line: &str) -> Result<(Done, Option<Vec<u8>>), Rec
 }
 
 fn do_chunk(cfg: &Config, rec: &Rec) -> Done {
-    match cfg.fixer.fix_bytes(&rec.data) {
+    match Repaired::bytes(cfg, &rec.data) {
         Ok(report) => {
             let mut done = Done {
                 is_doc: true,
-                per_stage: per_stage(&report),
+                per_stage: report.counts(),
                 text_len: (rec.data.len(), 0),
                 ..Done::default()
             };

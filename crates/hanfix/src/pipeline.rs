@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::options::{Options, ScriptDecision};
 use crate::scan;
 use crate::stages::{self, Doc};
-use crate::text::{Replacement, Tracked};
+use crate::text::{Replacement, Tally, Tracked};
 
 /// The result of repairing one document.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,6 +31,37 @@ impl Report {
     /// Number of edits each stage made, in pipeline order.
     pub fn edits_per_stage(&self) -> [(StageKind, usize); 7] {
         StageKind::ALL.map(|k| (k, self.edits.iter().filter(|e| e.stage == k).count()))
+    }
+}
+
+/// The result of repairing one document without its edits ([`Fixer::fix_summary`]): what a
+/// caller that only writes the repaired text and counts needs, for less memory and time than a
+/// [`Report`] (no [`Edit`] per repair, no alignment with the input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The repaired text.
+    pub text: String,
+    /// Number of edits each stage made, in pipeline order.
+    pub edits_per_stage: [(StageKind, usize); 7],
+    /// What the script stage decided.
+    pub script: ScriptDecision,
+    /// How damaged the input looked, from 0 (clean) to 1 (as [`Report::garble`]).
+    pub garble: f32,
+}
+
+impl Summary {
+    /// Whether any stage changed the text.
+    pub fn changed(&self) -> bool {
+        self.edits_per_stage.iter().any(|&(_, n)| n > 0)
+    }
+
+    fn clean(text: &str) -> Summary {
+        Summary {
+            text: text.to_owned(),
+            edits_per_stage: StageKind::ALL.map(|k| (k, 0)),
+            script: ScriptDecision::default(),
+            garble: 0.0,
+        }
     }
 }
 
@@ -58,12 +89,36 @@ impl Fixer {
         if flags.is_clean(&self.opts) {
             return Cow::Borrowed(text);
         }
-        let report = self.run(text, flags);
-        if report.edits.is_empty() {
-            Cow::Borrowed(text)
+        let summary = self.run_counted(text, flags);
+        if summary.changed() {
+            Cow::Owned(summary.text)
         } else {
-            Cow::Owned(report.text)
+            Cow::Borrowed(text)
         }
+    }
+
+    /// Repairs `text` and counts the edits of each stage without recording them: the same text
+    /// as [`Fixer::fix_report`], in less memory.
+    pub fn fix_summary(&self, text: &str) -> Summary {
+        let flags = scan::scan(text);
+        if flags.is_clean(&self.opts) {
+            return Summary::clean(text);
+        }
+        self.run_counted(text, flags)
+    }
+
+    /// [`Fixer::fix_bytes`] without the edits: the `decode` edits are counted too.
+    pub fn fix_bytes_summary(&self, bytes: &[u8]) -> Result<Summary, Error> {
+        let decoded = stages::decode::decode(bytes)?;
+        let mut summary = self.fix_summary(&decoded.text);
+        if let Some((_, n)) = summary
+            .edits_per_stage
+            .iter_mut()
+            .find(|(k, _)| *k == StageKind::Decode)
+        {
+            *n += decoded.edits.len();
+        }
+        Ok(summary)
     }
 
     /// Repairs `text` and reports every edit.
@@ -105,10 +160,36 @@ impl Fixer {
             stage.run(tracked.as_str(), &mut doc, &mut reps);
             tracked.apply(stage.kind(), &mut reps, &mut edits);
         }
-        let garble = doc.garble(text, &edits);
+        let garble = doc.garble(text, Tally::of(&edits).repaired_chars);
         Report {
             text: tracked.into_string(),
             edits,
+            script: doc.script,
+            garble,
+        }
+    }
+
+    /// [`Fixer::run`] counting the edits instead of recording them.
+    fn run_counted(&self, text: &str, flags: scan::Flags) -> Summary {
+        let mut doc = Doc::new(&self.opts, flags, text);
+        let mut tracked = Tracked::new(text.to_owned());
+        let mut tally = Tally::default();
+        let mut reps: Vec<Replacement> = Vec::new();
+        for stage in stages::PIPELINE {
+            if !stage.enabled(&doc) {
+                continue;
+            }
+            stage.run(tracked.as_str(), &mut doc, &mut reps);
+            tracked.apply_counted(stage.kind(), &mut reps, &mut tally);
+        }
+        let garble = doc.garble(text, tally.repaired_chars);
+        let mut edits_per_stage = StageKind::ALL.map(|k| (k, 0));
+        for (slot, n) in edits_per_stage.iter_mut().zip(tally.per_stage) {
+            slot.1 = n;
+        }
+        Summary {
+            text: tracked.into_string(),
+            edits_per_stage,
             script: doc.script,
             garble,
         }

@@ -113,28 +113,11 @@ impl Tracked {
         if reps.is_empty() {
             return;
         }
-        reps.sort_by_key(|r| (r.start, r.end));
         let old = std::mem::take(&mut self.text);
-        let mut text = String::with_capacity(old.len() + old.len() / 8);
         // (old start, old end, new start, new end) of every applied replacement.
         let mut moves: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(reps.len());
         let mut fresh: Vec<Region> = Vec::with_capacity(reps.len());
-        let mut copied = 0;
-        for rep in reps.drain(..) {
-            let (a, b) = (rep.start, rep.end);
-            let valid = a >= copied
-                && a <= b
-                && b <= old.len()
-                && old.is_char_boundary(a)
-                && old.is_char_boundary(b);
-            if !valid {
-                continue;
-            }
-            text.push_str(&old[copied..a]);
-            let na = text.len();
-            text.push_str(&rep.text);
-            let nb = text.len();
-            copied = b;
+        let text = splice(&old, reps, |(a, b, na, nb), rep| {
             let (orig_start, orig_end) = (self.map(a, false), self.map(b, true));
             edits.push(Edit {
                 start: orig_start,
@@ -152,8 +135,7 @@ impl Tracked {
                 orig_start,
                 orig_end,
             });
-        }
-        text.push_str(&old[copied..]);
+        });
         // Carry the earlier regions into the new coordinates, then merge them with the new ones.
         let to_new = |p: usize, right: bool| -> usize {
             let i = moves.partition_point(|m| m.0 <= p);
@@ -197,6 +179,85 @@ impl Tracked {
         self.text = text;
         self.regions = merged;
     }
+
+    /// [`Tracked::apply`] for a caller that wants the repaired text and how many edits each
+    /// stage made, not the edits: nothing is recorded but `tally`, and the alignment with the
+    /// original input is not kept (so [`Tracked::orig_start`] maps nothing after it).
+    pub fn apply_counted(
+        &mut self,
+        stage: StageKind,
+        reps: &mut Vec<Replacement>,
+        tally: &mut Tally,
+    ) {
+        if reps.is_empty() {
+            return;
+        }
+        let old = std::mem::take(&mut self.text);
+        self.text = splice(&old, reps, |(a, b, _, _), _| tally.add(stage, &old[a..b]));
+    }
+}
+
+/// How many edits each stage made, and how many characters the repairs replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Edits per stage, in [`StageKind::ALL`] order.
+    pub per_stage: [usize; 7],
+    /// Characters the edits of every stage but `script` and `punct` replaced (at least one per
+    /// edit): the damage the input showed.
+    pub repaired_chars: usize,
+}
+
+impl Tally {
+    /// Counts one edit of `stage` that replaced `before`.
+    pub fn add(&mut self, stage: StageKind, before: &str) {
+        if let Some(i) = StageKind::ALL.iter().position(|&k| k == stage) {
+            self.per_stage[i] += 1;
+        }
+        if !matches!(stage, StageKind::Script | StageKind::Punct) {
+            self.repaired_chars += before.chars().count().max(1);
+        }
+    }
+
+    /// The tally of `edits`.
+    pub fn of(edits: &[Edit]) -> Tally {
+        let mut t = Tally::default();
+        for e in edits {
+            t.add(e.stage, &e.before);
+        }
+        t
+    }
+}
+
+/// `old` with `reps` applied (sorted here; a replacement that overlaps an earlier one, runs past
+/// the end or cuts a character is dropped). `applied` gets each applied replacement with its
+/// `(old start, old end, new start, new end)`.
+fn splice(
+    old: &str,
+    reps: &mut Vec<Replacement>,
+    mut applied: impl FnMut((usize, usize, usize, usize), Replacement),
+) -> String {
+    reps.sort_by_key(|r| (r.start, r.end));
+    let mut text = String::with_capacity(old.len() + old.len() / 8);
+    let mut copied = 0;
+    for rep in reps.drain(..) {
+        let (a, b) = (rep.start, rep.end);
+        let valid = a >= copied
+            && a <= b
+            && b <= old.len()
+            && old.is_char_boundary(a)
+            && old.is_char_boundary(b);
+        if !valid {
+            continue;
+        }
+        text.push_str(&old[copied..a]);
+        let na = text.len();
+        text.push_str(&rep.text);
+        let nb = text.len();
+        copied = b;
+        applied((a, b, na, nb), rep);
+    }
+    text.push_str(&old[copied..]);
+    text
 }
 
 /// Where the line holding byte offset `at` (a char boundary) starts, looking back at most about

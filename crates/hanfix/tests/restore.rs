@@ -727,3 +727,41 @@ fn a_long_single_line_is_handled() {
     let line = piece.repeat(300);
     assert_eq!(fix(&line), want.repeat(300));
 }
+
+#[test]
+fn the_summary_counts_what_the_report_records() {
+    // One document per kind of damage (and one clean): `fix_summary` and `fix` give the text of
+    // `fix_report`, and the summary counts its edits stage by stage.
+    let docs = [
+        "去年冬天,這家工廠的訂(dìng)單明?@減少。“我們正在尋(xún)找新的市場。”廠長表示。",
+        "他說(shuō),?鞘芯G化的目標是讓每個居民步行十分鐘就能到達公園。",
+        "会议在北京召开。</p><p>代表们讨论了城市绿化&nbsp;的计划,",
+        "我们今天学习中文。",
+        "",
+    ];
+    let fixer = Fixer::default();
+    for doc in docs {
+        let report = fixer.fix_report(doc);
+        let summary = fixer.fix_summary(doc);
+        assert_eq!(summary.text, report.text, "{doc}");
+        assert_eq!(summary.edits_per_stage, report.edits_per_stage(), "{doc}");
+        assert_eq!(summary.garble, report.garble, "{doc}");
+        assert_eq!(summary.script, report.script, "{doc}");
+        assert_eq!(summary.changed(), report.changed(), "{doc}");
+        assert_eq!(fixer.fix(doc), report.text.as_str(), "{doc}");
+        let bytes = fixer.fix_bytes(doc.as_bytes()).unwrap();
+        let counted = fixer.fix_bytes_summary(doc.as_bytes()).unwrap();
+        assert_eq!(counted.edits_per_stage, bytes.edits_per_stage(), "{doc}");
+    }
+    // What the repairs replaced is the damage the garble score sees (script and punctuation
+    // normalisation aside).
+    assert!(fixer.fix_summary(docs[0]).garble > 0.1);
+    assert_eq!(fixer.fix_summary(docs[3]).garble, 0.0);
+    // Invalid UTF-8 is a `decode` edit in both.
+    let bytes = b"\xE4\xB8\xAD\xFF\xE6\x96\x87";
+    let report = fixer.fix_bytes(bytes).unwrap();
+    let summary = fixer.fix_bytes_summary(bytes).unwrap();
+    assert_eq!(summary.text, report.text);
+    assert_eq!(summary.edits_per_stage, report.edits_per_stage());
+    assert_eq!(summary.edits_per_stage[0], (StageKind::Decode, 1));
+}

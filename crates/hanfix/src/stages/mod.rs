@@ -12,7 +12,7 @@ pub mod pinyin;
 pub mod punct;
 pub mod script;
 
-use crate::edit::{Edit, StageKind};
+use crate::edit::StageKind;
 use crate::options::{Options, PunctMode, ScriptDecision};
 use crate::scan::Flags;
 use crate::text::Replacement;
@@ -56,7 +56,8 @@ impl<'a> Doc<'a> {
     /// How damaged the input looked, from 0 to 1: the share of input characters touched by repair
     /// stages (script and punctuation normalisation excluded), with replacement characters and
     /// `锟斤拷` runs counted as damage, squashed so that 20 % damage reads as ~1.
-    pub fn garble(&self, input: &str, edits: &[Edit]) -> f32 {
+    /// `repaired_chars` is [`crate::text::Tally::repaired_chars`] of the document's edits.
+    pub fn garble(&self, input: &str, repaired_chars: usize) -> f32 {
         // One pass: characters, replacement characters, `锟斤拷` runs.
         let (mut total, mut damaged) = (0usize, 0usize);
         let mut last3 = ['\0'; 3];
@@ -70,12 +71,7 @@ impl<'a> Doc<'a> {
             }
         }
         let total = total.max(1) as f32;
-        for e in edits {
-            if matches!(e.stage, StageKind::Script | StageKind::Punct) {
-                continue;
-            }
-            damaged += e.before.chars().count().max(1);
-        }
+        damaged += repaired_chars;
         let x = damaged as f32 / total;
         (1.0 - (-x * 12.0).exp()).clamp(0.0, 1.0)
     }
