@@ -149,49 +149,54 @@ impl Fixer {
     }
 
     fn run(&self, text: &str, flags: scan::Flags) -> Report {
-        let mut doc = Doc::new(&self.opts, flags, text);
-        let mut tracked = Tracked::new(text.to_owned());
         let mut edits = Vec::new();
-        let mut reps: Vec<Replacement> = Vec::new();
-        for stage in stages::PIPELINE {
-            if !stage.enabled(&doc) {
-                continue;
-            }
-            stage.run(tracked.as_str(), &mut doc, &mut reps);
-            tracked.apply(stage.kind(), &mut reps, &mut edits);
-        }
-        let garble = doc.garble(text, Tally::of(&edits).repaired_chars);
+        let (doc, repaired) = self.run_stages(text, flags, |tracked, kind, reps| {
+            tracked.apply(kind, reps, &mut edits)
+        });
         Report {
-            text: tracked.into_string(),
-            edits,
+            text: repaired,
             script: doc.script,
-            garble,
+            garble: doc.garble(text, Tally::of(&edits).repaired_chars),
+            edits,
         }
     }
 
     /// [`Fixer::run`] counting the edits instead of recording them.
     fn run_counted(&self, text: &str, flags: scan::Flags) -> Summary {
+        let mut tally = Tally::default();
+        let (doc, repaired) = self.run_stages(text, flags, |tracked, kind, reps| {
+            tracked.apply_counted(kind, reps, &mut tally)
+        });
+        let mut edits_per_stage = StageKind::ALL.map(|k| (k, 0));
+        for (slot, n) in edits_per_stage.iter_mut().zip(tally.per_stage) {
+            slot.1 = n;
+        }
+        Summary {
+            text: repaired,
+            edits_per_stage,
+            script: doc.script,
+            garble: doc.garble(text, tally.repaired_chars),
+        }
+    }
+
+    /// Runs every enabled stage in pipeline order; `apply` applies each stage's replacements to
+    /// the text (recording or counting them). Returns the document state and the repaired text.
+    fn run_stages<'a>(
+        &'a self,
+        text: &'a str,
+        flags: scan::Flags,
+        mut apply: impl FnMut(&mut Tracked, StageKind, &mut Vec<Replacement>),
+    ) -> (Doc<'a>, String) {
         let mut doc = Doc::new(&self.opts, flags, text);
         let mut tracked = Tracked::new(text.to_owned());
-        let mut tally = Tally::default();
         let mut reps: Vec<Replacement> = Vec::new();
         for stage in stages::PIPELINE {
             if !stage.enabled(&doc) {
                 continue;
             }
             stage.run(tracked.as_str(), &mut doc, &mut reps);
-            tracked.apply_counted(stage.kind(), &mut reps, &mut tally);
+            apply(&mut tracked, stage.kind(), &mut reps);
         }
-        let garble = doc.garble(text, tally.repaired_chars);
-        let mut edits_per_stage = StageKind::ALL.map(|k| (k, 0));
-        for (slot, n) in edits_per_stage.iter_mut().zip(tally.per_stage) {
-            slot.1 = n;
-        }
-        Summary {
-            text: tracked.into_string(),
-            edits_per_stage,
-            script: doc.script,
-            garble,
-        }
+        (doc, tracked.into_string())
     }
 }

@@ -181,8 +181,9 @@ impl Tracked {
     }
 
     /// [`Tracked::apply`] for a caller that wants the repaired text and how many edits each
-    /// stage made, not the edits: nothing is recorded but `tally`, and the alignment with the
-    /// original input is not kept (so [`Tracked::orig_start`] maps nothing after it).
+    /// stage made, not the edits: nothing is recorded but `tally`. The alignment with the
+    /// original input is neither extended nor moved, so a `Tracked` takes either this or
+    /// [`Tracked::apply`], not both.
     pub fn apply_counted(
         &mut self,
         stage: StageKind,
