@@ -66,8 +66,8 @@ fn keep_gap_readings<const N: usize>(
             for (k, &(c, _)) in chars.iter().enumerate() {
                 s += prior(&mut quotes, first && k == 0, c);
             }
-            let rank = match (after, chars.get(N.wrapping_sub(2)), chars.last()) {
-                (Some(a), Some(&(_, last2)), Some(&(_, last))) => {
+            let rank = match (after, last_two(chars)) {
+                (Some(a), Some((last2, last))) => {
                     s + model.logp3_id(last2, last, a).max(GAP_TRIGGER)
                 }
                 _ => s,
@@ -76,7 +76,8 @@ fn keep_gap_readings<const N: usize>(
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut seen: Vec<(u32, u32, (i32, i32))> = Vec::with_capacity(GAP_BEAM);
+    // The search state after a reading: position and pending byte are the same for all of them.
+    let mut seen = Vec::with_capacity(GAP_BEAM);
     for (_, i, quotes) in ranked {
         if seen.len() >= GAP_BEAM {
             break;
@@ -84,17 +85,22 @@ fn keep_gap_readings<const N: usize>(
         let Some((score, chars)) = readings.get(i) else {
             continue;
         };
-        let (last2, last) = match chars.as_slice() {
-            [.., (_, y), (_, z)] => (*y, *z),
-            _ => continue,
-        };
-        if seen.contains(&(last2, last, quotes)) {
+        let state = (last_two(chars), quotes);
+        if seen.contains(&state) {
             continue;
         }
-        seen.push((last2, last, quotes));
+        seen.push(state);
         let mut g = extend(h, chars, *score, gaps, pending);
         g.pos += 1;
         next.push(g);
+    }
+}
+
+/// Model ids of the last two of `chars`, the search state's.
+fn last_two(chars: &[(char, u32)]) -> Option<(u32, u32)> {
+    match chars {
+        [.., (_, y), (_, z)] => Some((*y, *z)),
+        _ => None,
     }
 }
 
