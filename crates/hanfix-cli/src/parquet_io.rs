@@ -195,14 +195,13 @@ fn fix_batch(
 ) -> Result<(RecordBatch, Vec<Option<RowOut>>)> {
     let col = leaf(batch, idx);
     let values = strings(&col).unwrap_or_default();
-    let wants_edits = cfg.mode == Mode::Explain || cfg.attributes.is_some();
     let rows: Vec<Option<RowOut>> = runner.map(&values, |v| {
         v.map(|text| {
             let report = Repaired::text(cfg, text);
             let annotation = cfg.annotate.as_ref().map(|_| annotation_json(&report));
-            let per_stage = report.per_stage.map(|(_, n)| n);
+            let per_stage = report.counts();
             let changed = report.text != text;
-            let edits = if wants_edits {
+            let edits = if cfg.wants_edits() {
                 position_edits(text, report.edits)
             } else {
                 Vec::new()

@@ -55,7 +55,7 @@ pub struct Config {
 
 impl Config {
     /// Whether per-edit positions are needed.
-    fn wants_edits(&self) -> bool {
+    pub fn wants_edits(&self) -> bool {
         self.mode == Mode::Explain || self.attributes.is_some()
     }
 }
@@ -178,7 +178,8 @@ impl Repaired {
         }
     }
 
-    fn counts(&self) -> [usize; 7] {
+    /// Edits per stage, in pipeline order, without the stages.
+    pub fn counts(&self) -> [usize; 7] {
         self.per_stage.map(|(_, n)| n)
     }
 }

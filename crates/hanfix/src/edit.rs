@@ -22,7 +22,26 @@ pub enum StageKind {
     Html,
 }
 
+// `StageKind::index` relies on `ALL` listing the stages in declaration order.
+const _: () = {
+    let mut i = 0;
+    while i < StageKind::ALL.len() {
+        assert!(StageKind::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
 impl StageKind {
+    /// Position of the stage in [`StageKind::ALL`] (pipeline order).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// `counts` (indexed by [`StageKind::index`]) paired with their stages, in pipeline order.
+    pub fn with_counts(counts: [usize; 7]) -> [(StageKind, usize); 7] {
+        StageKind::ALL.map(|k| (k, counts[k.index()]))
+    }
+
     /// Every stage, in pipeline order.
     pub const ALL: [StageKind; 7] = [
         StageKind::Decode,

@@ -30,7 +30,11 @@ impl Report {
 
     /// Number of edits each stage made, in pipeline order.
     pub fn edits_per_stage(&self) -> [(StageKind, usize); 7] {
-        StageKind::ALL.map(|k| (k, self.edits.iter().filter(|e| e.stage == k).count()))
+        let mut counts = [0; 7];
+        for e in &self.edits {
+            counts[e.stage.index()] += 1;
+        }
+        StageKind::with_counts(counts)
     }
 }
 
@@ -58,7 +62,7 @@ impl Summary {
     fn clean(text: &str) -> Summary {
         Summary {
             text: text.to_owned(),
-            edits_per_stage: StageKind::ALL.map(|k| (k, 0)),
+            edits_per_stage: StageKind::with_counts([0; 7]),
             script: ScriptDecision::default(),
             garble: 0.0,
         }
@@ -111,13 +115,7 @@ impl Fixer {
     pub fn fix_bytes_summary(&self, bytes: &[u8]) -> Result<Summary, Error> {
         let decoded = stages::decode::decode(bytes)?;
         let mut summary = self.fix_summary(&decoded.text);
-        if let Some((_, n)) = summary
-            .edits_per_stage
-            .iter_mut()
-            .find(|(k, _)| *k == StageKind::Decode)
-        {
-            *n += decoded.edits.len();
-        }
+        summary.edits_per_stage[StageKind::Decode.index()].1 += decoded.edits.len();
         Ok(summary)
     }
 
@@ -167,13 +165,9 @@ impl Fixer {
         let (doc, repaired) = self.run_stages(text, flags, |tracked, kind, reps| {
             tracked.apply_counted(kind, reps, &mut tally)
         });
-        let mut edits_per_stage = StageKind::ALL.map(|k| (k, 0));
-        for (slot, n) in edits_per_stage.iter_mut().zip(tally.per_stage) {
-            slot.1 = n;
-        }
         Summary {
             text: repaired,
-            edits_per_stage,
+            edits_per_stage: StageKind::with_counts(tally.per_stage),
             script: doc.script,
             garble: doc.garble(text, tally.repaired_chars),
         }

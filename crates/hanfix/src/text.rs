@@ -201,7 +201,7 @@ impl Tracked {
 /// How many edits each stage made, and how many characters the repairs replaced.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
-    /// Edits per stage, in [`StageKind::ALL`] order.
+    /// Edits per stage, indexed by [`StageKind::index`].
     pub per_stage: [usize; 7],
     /// Characters the edits of every stage but `script` and `punct` replaced (at least one per
     /// edit): the damage the input showed.
@@ -211,9 +211,7 @@ pub struct Tally {
 impl Tally {
     /// Counts one edit of `stage` that replaced `before`.
     pub fn add(&mut self, stage: StageKind, before: &str) {
-        if let Some(i) = StageKind::ALL.iter().position(|&k| k == stage) {
-            self.per_stage[i] += 1;
-        }
+        self.per_stage[stage.index()] += 1;
         if !matches!(stage, StageKind::Script | StageKind::Punct) {
             self.repaired_chars += before.chars().count().max(1);
         }
