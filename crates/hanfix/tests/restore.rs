@@ -210,6 +210,19 @@ fn shift_that_swallowed_a_line_break_gives_it_back() {
 }
 
 #[test]
+fn a_swallowed_line_break_before_a_year_is_not_a_fifth_digit() {
+    // The model scores digits as one class: `。` then a digit outscores `。` then a line break,
+    // but a year of five digits is far rarer than the class makes it.
+    let damaged = "这座桥很旧了，村民们都知道??2016 年夏天，桥终于修好了。";
+    assert_eq!(
+        fix(damaged),
+        "这座桥很旧了，村民们都知道。\n2016 年夏天，桥终于修好了。"
+    );
+    let damaged = "他在那里工作了很多年??1998年他回到了家乡。";
+    assert_eq!(fix(damaged), "他在那里工作了很多年。\n1998年他回到了家乡。");
+}
+
+#[test]
 fn shift_that_swallowed_a_digit_gets_one_back() {
     let damaged = "这座桥建成于上世?汀?958年以后，它一直是镇上最重要的通道。";
     assert_eq!(

@@ -49,7 +49,7 @@ pub(super) fn swallowed(w: &[char]) -> Option<char> {
 
 /// ASCII bytes an orphan lead byte may have swallowed, besides markup: none of them can be a
 /// trail byte, so the lead byte before them is lost with them. A digit stands for the whole class
-/// (the model shares one id between digits; [`guess_digit`] picks one).
+/// (the model shares one id between digits; [`swallowed_digit`] picks one).
 pub(super) const SWALLOWABLE: &[char] = &[
     '\n', '0', ' ', '(', ')', ',', ':', ';', '!', '?', '%', '-', '/',
 ];
@@ -81,13 +81,67 @@ pub(super) const ORPHAN_KEEP: usize = 3;
 /// Readings of an orphan byte (best first) tried with every swallowed character.
 pub(super) const ORPHAN_SWALLOW_TOP: usize = 16;
 
-/// The digit most often written before `next` at the start of a number (from the Simplified
-/// training split: `9` follows `1` in 80 % of cases, `0` follows `2` in 62 %); `1` otherwise.
-pub(super) fn guess_digit(next: char) -> char {
+/// The first digit of a number before `next` (a digit or anything else), as the digit most often
+/// written there and the log10 share of numbers that start with it there. From the Simplified
+/// training split (`tools/digit_stats.py`): `9` follows `1` in 80 % of numbers, `0` follows `2`
+/// in 61 %, a number of one digit is `1` in 29 %.
+fn first_digit(next: char) -> (char, f32) {
     match next {
-        '0' | '3' | '4' | '7' => '2',
-        _ => '1',
+        '0' => ('2', -0.21),
+        '1' => ('1', -0.21),
+        '2' => ('1', -0.13),
+        '3' => ('2', -0.39),
+        '4' => ('2', -0.40),
+        '5' => ('1', -0.34),
+        '6' => ('1', -0.38),
+        '7' => ('2', -0.34),
+        '8' => ('1', -0.30),
+        '9' => ('1', -0.10),
+        _ => ('1', -0.54),
     }
+}
+
+/// log10 share of the numbers whose first digit is each digit (Simplified training split,
+/// `tools/digit_stats.py`).
+const FIRST_IS: [f32; 10] = [
+    -2.12, -0.45, -0.51, -1.03, -1.42, -1.13, -1.46, -1.48, -1.57, -1.52,
+];
+
+/// log10 share of the numbers whose second digit is each digit (the same split and script).
+const SECOND_IS: [f32; 10] = [
+    -0.52, -1.33, -1.34, -1.67, -1.69, -1.43, -1.64, -1.62, -1.50, -1.06,
+];
+
+/// log10 share of the numbers of four digits or more that have a fifth (187 of 9,926 in the
+/// Simplified training split, `tools/digit_stats.py`): most are years.
+const FIFTH_DIGIT: f32 = -1.72;
+
+/// The digit an orphan swallowed before `rest`, and the log10 correction its reading gets on top
+/// of the model's score, which has one class for all digits. A repair writes one digit, the
+/// likeliest first digit of a number before what follows ([`first_digit`]). When `rest` starts
+/// with a number, its first digit becomes the second of a longer one: the reading gains or loses
+/// what that moves in [`FIRST_IS`] and [`SECOND_IS`] (`?913年` is likelier `1913年` than `913年`,
+/// a number seldom starts with `0`, while `2` starts 31 % of them). Before four digits or more, a
+/// fifth digit costs [`FIFTH_DIGIT`] instead of what the model charges for one more digit: with
+/// two digits of context it cannot tell a fifth from a third, so `。` and a swallowed line break
+/// before `2017 年` would lose to `。12017 年`.
+pub(super) fn swallowed_digit(rest: &[char], model: &DocModel) -> (char, f32) {
+    let next = rest.first().copied().unwrap_or('\n');
+    let (digit, share) = first_digit(next);
+    let run = rest
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    let displaced = next
+        .to_digit(10)
+        .map_or(0.0, |n| SECOND_IS[n as usize] - FIRST_IS[n as usize]);
+    let longer = if run >= 4 {
+        let d = crate::model::DIGIT_ID;
+        (FIFTH_DIGIT - model.logp3_id(d, d, d)).min(0.0)
+    } else {
+        0.0
+    };
+    (digit, share + displaced + longer)
 }
 
 /// An orphan `?` inside a span: the pending lead byte lost its trail (which is unknown) and
@@ -191,7 +245,13 @@ pub(super) fn expand_orphan(
         }
         for &s in SWALLOWABLE {
             let (logp, sid) = swallowed_logp(g, s, model);
-            let total = g.score + SWALLOWED_ASCII + logp + model.logp3_id(g.last, sid, next_id);
+            let digit = if s == '0' {
+                swallowed_digit(rest, model).1
+            } else {
+                0.0
+            };
+            let total =
+                g.score + SWALLOWED_ASCII + logp + digit + model.logp3_id(g.last, sid, next_id);
             ranked.push((total, i, Some(s), SWALLOWED_ASCII));
         }
     }
@@ -209,7 +269,13 @@ pub(super) fn expand_orphan(
         if let Some(s) = s {
             let (logp, sid) = swallowed_logp(&g, s, model);
             g.score += logp;
-            push(&mut g, if s == '0' { guess_digit(next) } else { s }, sid);
+            if s == '0' {
+                let (d, p) = swallowed_digit(rest, model);
+                g.score += p;
+                push(&mut g, d, sid);
+            } else {
+                push(&mut g, s, sid);
+            }
         }
         g.score += prior;
         g.pending = None;
