@@ -155,6 +155,24 @@ fn question_marks_a_writer_doubled_are_not_a_shifted_span() {
 }
 
 #[test]
+fn question_marks_a_writer_repeated_after_a_question_are_not_a_shifted_span() {
+    // Web text repeats question marks; the model, trained on formal text, finds a second `？`
+    // as unlikely as garbage, and `??` or `???` is also what a short span leaves.
+    assert_untouched(&[
+        "你为什么不来???我等了你很久。",
+        "他到底去哪儿了???大家都在找他。",
+        "这是为什么呢??谁能告诉我",
+        "怎么还没到啊??都等了一个小时了",
+        "明天去不去??去的话叫上我",
+        "你吃饭了没??我请客",
+        "楼主是哪里人??我也是那边的",
+        // No question word, but three marks and no garbage anywhere in the document.
+        "真的假的???不会吧",
+        "这也行???服了",
+    ]);
+}
+
+#[test]
 fn accented_latin_names_in_chinese_text_are_not_mojibake() {
     assert_untouched(&[
         "我们在Café见面，歌手Beyoncé说他来自Zürich。",

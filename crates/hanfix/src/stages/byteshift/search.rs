@@ -66,6 +66,45 @@ pub(super) const MIN_GAIN: f32 = 4.0;
 /// 1.83 %; 4.0 did the same.
 pub(super) const LONE_LETTER: f32 = 2.0;
 
+/// log10 cost, in the literal reading, of a question mark repeating the one before it after a
+/// clause that asks ([`asks`]: `为什么会这样???`, `你去哪儿了??`): emphasis, common in web text and
+/// all but absent from the model's training text, which scores a second `？` like any rare
+/// character (−5) and would let a shifted reading (`为什么会这样。库`) explain the run. Elsewhere
+/// the model's score stands: `??` is also what a lost lead byte and an orphan leave (`。` and a
+/// swallowed line break), and in annotated text a shift leaves `???` and more.
+pub(super) const REPEATED_MARK: f32 = 0.0;
+
+/// Words that make a clause a question wherever they stand in it (Simplified and Traditional).
+const ASKING: &[&str] = &[
+    "吗", "嗎", "呢", "什么", "什麼", "怎么", "怎麼", "怎样", "怎樣", "谁", "誰", "哪", "难道",
+    "難道", "如何", "为何", "為何", "啥", "咋", "多少",
+];
+
+/// Whether the clause that ends at the end of `before` asks a question: within 32 characters of
+/// its end and since the last clause or sentence end, it holds one of [`ASKING`], a choice
+/// between a verb and its negation (`去不去`, `有没有`), or it ends in `没` or `吧`
+/// (`吃饭了没`).
+fn asks(before: &str) -> bool {
+    let mut clause: Vec<char> = before
+        .chars()
+        .rev()
+        .take(32)
+        .take_while(|c| {
+            !matches!(
+                c,
+                '，' | '。' | '！' | '？' | '；' | '：' | ',' | '!' | ';' | '\n'
+            )
+        })
+        .collect();
+    clause.reverse();
+    let text: String = clause.iter().collect();
+    ASKING.iter().any(|w| text.contains(w))
+        || clause
+            .windows(3)
+            .any(|w| w[0] == w[2] && matches!(w[1], '不' | '没' | '沒'))
+        || matches!(clause.last(), Some('没' | '沒' | '吧'))
+}
+
 /// The prior of a span whose first character is `c`: [`SENTENCE_START`] for a sentence end.
 fn start_prior(c: char) -> f32 {
     if matches!(c, '。' | '！' | '？') {
@@ -324,12 +363,30 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     // the literal reading and by every hypothesis that reaches the position.
     let annotations: Vec<usize> = (0..n).map(|k| annotation_at(&w, k)).collect();
     let mut skip = 0;
+    // A run of question marks at `q` after a clause that asks: the window's marks after the
+    // run's first are emphasis in the literal reading.
+    let mark = |c: char| matches!(c, '?' | '？');
+    let run_start = text[..q]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| mark(c))
+        .last()
+        .map_or(q, |(i, _)| i);
+    let marks_before = text[run_start..q].chars().count();
+    let leading = w.iter().take_while(|&&c| mark(c)).count();
+    let emphasis = if marks_before + leading >= 2 && asks(&text[..run_start]) {
+        leading
+    } else {
+        0
+    };
     for (k, &c) in w.iter().enumerate() {
         let total = literal.last().copied().unwrap_or(0.0);
         skip = skip.max(annotations[k]);
         if skip > 0 {
             skip -= 1;
             literal.push(total);
+        } else if k < emphasis && (k > 0 || marks_before > 0) {
+            literal.push(total + REPEATED_MARK);
         } else {
             // ASCII punctuation may be folded fullwidth punctuation (`吗??我`): the literal
             // reading gets the better of the two, as the search does.
