@@ -217,6 +217,11 @@ fn widen_folded(text: &str, out: &mut Vec<Replacement>) {
     out.sort_by_key(|r| r.start);
 }
 
+/// Whether `b` is a mark writers repeat for emphasis (`!!`, `??`, `?!`).
+fn emphatic(b: u8) -> bool {
+    matches!(b, b'!' | b'?')
+}
+
 /// Proposes a replacement for every ASCII mark with CJK text on either side.
 pub fn widen(text: &str, out: &mut Vec<Replacement>) {
     widen_beside(text, &[], out);
@@ -231,10 +236,20 @@ fn widen_beside(text: &str, brackets: &[Replacement], out: &mut Vec<Replacement>
         let Some(wide) = fullwidth(b as char) else {
             continue;
         };
-        let before = text[..i].chars().next_back();
-        let after = text[i + 1..].chars().next();
-        let bracket_before = i > 0 && bytes[i - 1] == b')' && widened(i - 1);
-        let bracket_after = bytes.get(i + 1) == Some(&b'(') && widened(i + 1);
+        // A run of `!` and `?` (`??`, `?!`) is one mark: each of them is beside what the run is.
+        let (mut start, mut end) = (i, i + 1);
+        if emphatic(b) {
+            while start > 0 && emphatic(bytes[start - 1]) {
+                start -= 1;
+            }
+            while end < bytes.len() && emphatic(bytes[end]) {
+                end += 1;
+            }
+        }
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        let bracket_before = start > 0 && bytes[start - 1] == b')' && widened(start - 1);
+        let bracket_after = bytes.get(end) == Some(&b'(') && widened(end);
         if !(is_cjk(before) || is_cjk(after) || bracket_before || bracket_after) {
             continue;
         }
@@ -268,6 +283,10 @@ mod tests {
         assert_eq!(apply("精选:"), "精选：");
         assert_eq!(apply("好!"), "好！");
         assert_eq!(apply("“好”,他说"), "“好”，他说");
+        // A run of `!` and `?` widens as a whole.
+        assert_eq!(apply("真的吗???太好了!!"), "真的吗？？？太好了！！");
+        assert_eq!(apply("what?!你说"), "what？！你说");
+        assert_eq!(apply("ok?! yes"), "ok?! yes");
     }
 
     fn apply_brackets(text: &str) -> String {
