@@ -170,6 +170,15 @@ fn question_marks_a_writer_repeated_after_a_question_are_not_a_shifted_span() {
         "真的假的???不会吧",
         "这也行???服了",
     ]);
+    // A question only named in quotes, or markup an orphan broke open after the marks: a shift.
+    assert_eq!(
+        keep_script().fix("老師問大家：「為什麼」??他說：「因為天氣太冷了。」"),
+        "老師問大家：「為什麼」。\n他說：「因為天氣太冷了。」"
+    );
+    assert_eq!(
+        fix("你知道吗??/span>还有比这更重要的事情。"),
+        "你知道吗？还有比这更重要的事情。"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::doc_model::DocModel;
 use crate::gb;
 use crate::model::Model;
 use crate::stages::pinyin::is_reading;
+use crate::tables::{self, class};
 use crate::text::{line_end_near, line_start_near, Replacement};
 
 /// Hypotheses kept after each step of the search.
@@ -374,7 +375,18 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         .map_or(q, |(i, _)| i);
     let marks_before = text[run_start..q].chars().count();
     let leading = w.iter().take_while(|&&c| mark(c)).count();
-    let emphasis = if marks_before + leading >= 2 && asks(&text[..run_start]) {
+    // The run must follow the question's last word and be followed by text: after a closing
+    // quote (`「為什麼」??`) the clause only names a question, and markup after the run
+    // (`嗎??/span>`) is what an orphan broke open.
+    let after_han = text[..run_start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| tables::class(c) & class::HAN != 0);
+    let emphasis = if marks_before + leading >= 2
+        && after_han
+        && swallowed(&w[leading..]).is_none()
+        && asks(&text[..run_start])
+    {
         leading
     } else {
         0
