@@ -126,7 +126,11 @@ const FIFTH_DIGIT: f32 = -1.72;
 /// two digits of context it cannot tell a fifth from a third, so `。` and a swallowed line break
 /// before `2017 年` would lose to `。12017 年`.
 pub(super) fn swallowed_digit(rest: &[char], model: &DocModel) -> (char, f32) {
-    let next = rest.first().copied().unwrap_or('\n');
+    // A fullwidth digit is the digit it stands for.
+    let next = rest.first().map_or('\n', |&c| match c {
+        '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    });
     let (digit, share) = first_digit(next);
     let run = rest
         .iter()
@@ -335,7 +339,23 @@ pub(super) fn orphan_after_gap(
 
 #[cfg(test)]
 mod tests {
-    use super::swallowed;
+    use super::{swallowed, swallowed_digit};
+    use crate::doc_model::DocModel;
+
+    #[test]
+    fn a_swallowed_digit_reads_with_the_number_after_it() {
+        let model = DocModel::new("", &[]);
+        let digit = |s: &str| swallowed_digit(&s.chars().collect::<Vec<_>>(), &model);
+        // `?913年` is likelier 1913 than 913; `?018年` 2018; a number seldom starts with 0.
+        assert_eq!(digit("913年").0, '1');
+        assert_eq!(digit("018年").0, '2');
+        assert!(digit("913年").1 > digit("年").1);
+        assert!(digit("018年").1 > digit("913年").1);
+        // A fifth digit before a year costs more than a fourth.
+        assert!(digit("2017 年").1 < digit("201 年").1);
+        // Fullwidth digits are the digits they stand for.
+        assert_eq!(digit("９１３年"), digit("913年"));
+    }
 
     fn after(s: &str) -> Option<char> {
         swallowed(&s.chars().collect::<Vec<_>>())
