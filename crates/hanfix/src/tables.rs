@@ -63,6 +63,12 @@ pub fn class(c: char) -> u8 {
     }
 }
 
+/// Whether `c` is a Han character.
+#[inline]
+pub fn is_han(c: char) -> bool {
+    class(c) & class::HAN != 0
+}
+
 /// Whether `c` is a Han character or Chinese punctuation.
 #[inline]
 pub fn is_chinese(c: char) -> bool {

@@ -163,7 +163,7 @@ fn tag_len(text: &str, at: usize) -> Option<(usize, bool)> {
 /// with ASCII ones: then a `&nbsp;` between Han characters is one too. (Traditional legal texts
 /// write `第 1 條　` with U+3000, most Simplified text an ASCII space.)
 fn ideographic_spaces(text: &str) -> bool {
-    let han = |c: char| crate::tables::class(c) & crate::tables::class::HAN != 0;
+    let han = crate::tables::is_han;
     let (mut wide, mut ascii) = (0usize, 0usize);
     let mut window = ['\n'; 3];
     for c in text.chars() {
@@ -210,11 +210,7 @@ fn scan_with(text: &str, follow_spacing: bool, out: &mut Vec<Replacement>) {
                     let with = if c == ' ' {
                         let before = edges.before(i);
                         let after = edges.after(end);
-                        let han = |c: Option<char>| {
-                            c.is_some_and(|c| {
-                                crate::tables::class(c) & crate::tables::class::HAN != 0
-                            })
-                        };
+                        let han = |c: Option<char>| c.is_some_and(crate::tables::is_han);
                         // Chinese text puts no space after its full-width stops and commas: a
                         // space entity there is layout, unless the document spaces them itself.
                         let after_stop = before.is_some_and(is_stop)

@@ -105,7 +105,7 @@ pub fn find_annotations(text: &str) -> Vec<Annotation> {
         }
         // A stray space after the group belongs to the annotation when Han text follows.
         let next = text[end..].chars().next();
-        let next_is_han = |c: Option<char>| c.is_some_and(|c| tables::class(c) & class::HAN != 0);
+        let next_is_han = |c: Option<char>| c.is_some_and(tables::is_han);
         let space = next == Some(' ') && next_is_han(text[end + 1..].chars().next());
         if space {
             end += 1;

@@ -232,20 +232,25 @@ pub fn widen(text: &str, out: &mut Vec<Replacement>) {
 fn widen_beside(text: &str, brackets: &[Replacement], out: &mut Vec<Replacement>) {
     let widened = |at: usize| brackets.binary_search_by_key(&at, |r| r.start).is_ok();
     let bytes = text.as_bytes();
+    // The run of `!` and `?` the scan is in (or last was in), as a byte range.
+    let mut run = (0, 0);
     for (i, &b) in bytes.iter().enumerate() {
         let Some(wide) = fullwidth(b as char) else {
             continue;
         };
         // A run of `!` and `?` (`??`, `?!`) is one mark: each of them is beside what the run is.
-        let (mut start, mut end) = (i, i + 1);
-        if emphatic(b) {
-            while start > 0 && emphatic(bytes[start - 1]) {
-                start -= 1;
+        // The run is measured once, at its first mark (the scan goes left to right).
+        let (start, end) = if emphatic(b) {
+            if i >= run.1 {
+                run = (
+                    i,
+                    i + bytes[i..].iter().take_while(|&&c| emphatic(c)).count(),
+                );
             }
-            while end < bytes.len() && emphatic(bytes[end]) {
-                end += 1;
-            }
-        }
+            run
+        } else {
+            (i, i + 1)
+        };
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
         let bracket_before = start > 0 && bytes[start - 1] == b')' && widened(start - 1);

@@ -95,8 +95,13 @@ fn marks_replaced(text: &str, fix: &Replacement) -> Option<usize> {
     let replaced = &text[fix.start..fix.end];
     replaced
         .chars()
-        .all(|c| matches!(c, '?' | '？'))
+        .all(question_mark)
         .then(|| replaced.chars().count())
+}
+
+/// Whether `c` is a question mark, ASCII or folded back to fullwidth.
+fn question_mark(c: char) -> bool {
+    matches!(c, '?' | '？')
 }
 
 /// Fullwidth marks a folded document's repairs must restore (inside them) before it counts as

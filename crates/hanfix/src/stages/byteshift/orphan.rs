@@ -226,6 +226,10 @@ pub(super) fn expand_orphan(
     }
     let next = rest.first().copied().unwrap_or('\n');
     let next_id = model.id(next);
+    // What each swallowed character is written as, and what its reading gets besides the
+    // model's score: the same for every reading, since it depends on the text after the orphan.
+    let digit = swallowed_digit(rest, model);
+    let written = |s: char| if s == '0' { digit } else { (s, 0.0) };
     // Rank (reading, swallowed character, prior) by their score with the next character, then
     // build hypotheses for the best few only.
     let mut ranked: Vec<(f32, usize, Option<char>, f32)> = Vec::new();
@@ -249,13 +253,11 @@ pub(super) fn expand_orphan(
         }
         for &s in SWALLOWABLE {
             let (logp, sid) = swallowed_logp(g, s, model);
-            let digit = if s == '0' {
-                swallowed_digit(rest, model).1
-            } else {
-                0.0
-            };
-            let total =
-                g.score + SWALLOWED_ASCII + logp + digit + model.logp3_id(g.last, sid, next_id);
+            let total = g.score
+                + SWALLOWED_ASCII
+                + logp
+                + written(s).1
+                + model.logp3_id(g.last, sid, next_id);
             ranked.push((total, i, Some(s), SWALLOWED_ASCII));
         }
     }
@@ -272,14 +274,9 @@ pub(super) fn expand_orphan(
         g.out.extend(chars.iter().filter(|&&c| c != '\0'));
         if let Some(s) = s {
             let (logp, sid) = swallowed_logp(&g, s, model);
-            g.score += logp;
-            if s == '0' {
-                let (d, p) = swallowed_digit(rest, model);
-                g.score += p;
-                push(&mut g, d, sid);
-            } else {
-                push(&mut g, s, sid);
-            }
+            let (c, extra) = written(s);
+            g.score += logp + extra;
+            push(&mut g, c, sid);
         }
         g.score += prior;
         g.pending = None;

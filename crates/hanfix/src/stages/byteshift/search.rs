@@ -4,11 +4,12 @@ use super::annotation::*;
 use super::bytes::*;
 use super::gaps::*;
 use super::orphan::*;
+use super::question_mark;
 use crate::doc_model::DocModel;
 use crate::gb;
 use crate::model::Model;
 use crate::stages::pinyin::is_reading;
-use crate::tables::{self, class};
+use crate::tables;
 use crate::text::{line_end_near, line_start_near, Replacement};
 
 /// Hypotheses kept after each step of the search.
@@ -366,22 +367,21 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let mut skip = 0;
     // A run of question marks at `q` after a clause that asks: the window's marks after the
     // run's first are emphasis in the literal reading.
-    let mark = |c: char| matches!(c, '?' | '？');
     let run_start = text[..q]
         .char_indices()
         .rev()
-        .take_while(|&(_, c)| mark(c))
+        .take_while(|&(_, c)| question_mark(c))
         .last()
         .map_or(q, |(i, _)| i);
     let marks_before = text[run_start..q].chars().count();
-    let leading = w.iter().take_while(|&&c| mark(c)).count();
+    let leading = w.iter().take_while(|&&c| question_mark(c)).count();
     // The run must follow the question's last word and be followed by text: after a closing
     // quote (`「為什麼」??`) the clause only names a question, and markup after the run
     // (`嗎??/span>`) is what an orphan broke open.
     let after_han = text[..run_start]
         .chars()
         .next_back()
-        .is_some_and(|c| tables::class(c) & class::HAN != 0);
+        .is_some_and(tables::is_han);
     let emphasis = if marks_before + leading >= 2
         && after_han
         && swallowed(&w[leading..]).is_none()
