@@ -87,10 +87,19 @@ impl Fixer {
         &self.opts
     }
 
-    /// Repairs `text`. Clean text is returned borrowed after a single scanning pass.
+    /// Whether no enabled stage can have anything to do in `text`, whose scan gave `flags`.
+    fn is_clean(&self, text: &str, flags: &scan::Flags) -> bool {
+        flags.is_clean(&self.opts)
+            && !(self.opts.html
+                && flags.classes & crate::tables::class::CJK_PUNCT != 0
+                && scan::doubled_comma(text))
+    }
+
+    /// Repairs `text`. Clean text is returned borrowed after a single scanning pass (and a search
+    /// for doubled commas).
     pub fn fix<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let flags = scan::scan(text);
-        if flags.is_clean(&self.opts) {
+        if self.is_clean(text, &flags) {
             return Cow::Borrowed(text);
         }
         let summary = self.run_counted(text, flags);
@@ -105,7 +114,7 @@ impl Fixer {
     /// as [`Fixer::fix_report`], in less memory.
     pub fn fix_summary(&self, text: &str) -> Summary {
         let flags = scan::scan(text);
-        if flags.is_clean(&self.opts) {
+        if self.is_clean(text, &flags) {
             return Summary::clean(text);
         }
         self.run_counted(text, flags)
@@ -122,7 +131,7 @@ impl Fixer {
     /// Repairs `text` and reports every edit.
     pub fn fix_report(&self, text: &str) -> Report {
         let flags = scan::scan(text);
-        if flags.is_clean(&self.opts) {
+        if self.is_clean(text, &flags) {
             return Report {
                 text: text.to_owned(),
                 ..Report::default()

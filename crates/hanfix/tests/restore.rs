@@ -650,6 +650,18 @@ fn html_residue_is_removed() {
 }
 
 #[test]
+fn a_doubled_comma_in_text_with_nothing_else_wrong_goes() {
+    // No markup, no ASCII punctuation: the scan alone would call this text clean.
+    assert_eq!(
+        fix("展区分为书画，，陶瓷和玉器三部分，、每天开放。"),
+        "展区分为书画，陶瓷和玉器三部分，每天开放。"
+    );
+    // Folded after Chinese text and a closing bracket, or before Chinese text.
+    assert_eq!(fix("成立于(1949年),,随后迁址"), "成立于(1949年)，随后迁址");
+    assert_eq!(fix("全长10km,,途经三个县"), "全长10km，途经三个县");
+}
+
+#[test]
 fn every_edit_is_logged_with_a_span_of_the_input() {
     let input = "會(huì )議期間,代表們圍繞鄉村振興提出了許多建議。?斑@些建議很實在。”一位專家說。";
     let report = Fixer::default().fix_report(input);

@@ -350,42 +350,101 @@ fn spaces_after_stops(text: &str) -> bool {
 
 /// Crawled pages double commas where list markup was flattened: `，，`, `，、`, `,,`. Clean
 /// Chinese text never has a full-width comma followed by another comma or an enumeration comma,
-/// so the second mark is dropped; after an ASCII comma only where a Han character or Chinese
-/// punctuation precedes it (`1,,2` may be data).
+/// and no text at all writes `,、`, so the second mark is dropped. `,,` loses its second comma
+/// only in Chinese text, found past closing brackets, quotes and entities on either side
+/// (`（240年）,,随后`, `10km,,有效`): `1,,2` and `a,,b` may be data.
 pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
-    let mut prev: Option<char> = None;
     let mut iter = text.char_indices().peekable();
-    while let Some((_, c)) = iter.next() {
-        let doubled = match c {
-            '，' => true,
-            ',' => prev.is_some_and(is_chinese),
+    while let Some((i, c)) = iter.next() {
+        if !matches!(c, '，' | ',') {
+            continue;
+        }
+        let Some(&(j, d)) = iter.peek() else {
+            break;
+        };
+        let doubled = match (c, d) {
+            ('，', '，' | ',' | '、') | (',', '、') => true,
+            (',', ',') => chinese_before(text, i) || chinese_after(text, j + 1),
             _ => false,
         };
         if doubled {
-            if let Some(&(j, d)) = iter.peek() {
-                if matches!(d, '，' | ',' | '、') {
-                    out.push(Replacement::new(
-                        j,
-                        j + d.len_utf8(),
-                        "",
-                        0.9,
-                        "doubled comma",
-                    ));
-                    iter.next();
-                    prev = Some(c);
-                    continue;
-                }
-            }
+            out.push(Replacement::new(
+                j,
+                j + d.len_utf8(),
+                "",
+                0.9,
+                "doubled comma",
+            ));
+            iter.next();
         }
-        prev = Some(c);
     }
 }
 
+/// How far [`chinese_before`] and [`chinese_after`] look past ASCII marks and entities.
+const CONTEXT_STEPS: usize = 4;
+
+/// Whether Chinese text ends right before byte `i`, looking back past a few ASCII marks (`)`,
+/// `(`, `"`, `%`, `:`, which folding may have made of full-width ones), spaces and entities.
+fn chinese_before(text: &str, mut i: usize) -> bool {
+    for _ in 0..CONTEXT_STEPS {
+        let Some(c) = text[..i].chars().next_back() else {
+            return false;
+        };
+        if c == ';' {
+            // An entity: `&rdquo;`.
+            let from = text[..i].len().saturating_sub(12);
+            if let Some(amp) = text.get(from..i).and_then(|w| w.rfind('&')) {
+                if let Some((len, e)) = entity_at(text, from + amp + 1) {
+                    if from + amp + 1 + len == i {
+                        if is_chinese(e) {
+                            return true;
+                        }
+                        i = from + amp;
+                        continue;
+                    }
+                }
+            }
+        }
+        match c {
+            ')' | ']' | '(' | '[' | '"' | '\'' | '%' | ':' | ' ' => i -= 1,
+            _ => return is_chinese(c),
+        }
+    }
+    false
+}
+
+/// Whether Chinese text starts at byte `i`, looking past a few ASCII opening marks and entities.
+fn chinese_after(text: &str, mut i: usize) -> bool {
+    for _ in 0..CONTEXT_STEPS {
+        let Some(c) = text[i..].chars().next() else {
+            return false;
+        };
+        if c == '&' {
+            if let Some((len, e)) = entity_at(text, i + 1) {
+                if is_chinese(e) {
+                    return true;
+                }
+                i += 1 + len;
+                continue;
+            }
+        }
+        match c {
+            '(' | '[' | '"' | '\'' | ' ' => i += 1,
+            _ => return is_chinese(c),
+        }
+    }
+    false
+}
+
 /// JSON and script escaping leaks a backslash before quotes (`他说：\"好\"`). Clean Chinese text
-/// never writes one; code does (`printf(\"%d\")`), so the backslash goes only where Chinese text
-/// or a line edge stands right before the backslash or right after the quote.
+/// never writes one; code does (`printf(\"%d\")`). So a backslash goes where Chinese text or a
+/// line edge stands right before it or right after its quote, or where Chinese text does past
+/// ASCII marks (`学名:\"Fossa\")`); and once one has gone, every other one in the document goes
+/// too, since a page is escaped as a whole.
 pub fn escaped_quotes(text: &str, out: &mut Vec<Replacement>) {
     let bytes = text.as_bytes();
+    let mut escapes = Vec::new();
+    let mut any = false;
     for (i, _) in text.match_indices('\\') {
         if !matches!(bytes.get(i + 1), Some(b'"' | b'\'')) || i > 0 && bytes[i - 1] == b'\\' {
             continue;
@@ -393,14 +452,33 @@ pub fn escaped_quotes(text: &str, out: &mut Vec<Replacement>) {
         let before = text[..i].chars().next_back();
         let after = text[i + 2..].chars().next();
         let edge = |c: Option<char>| c.is_none_or(|c| c == '\n');
-        if before.is_some_and(is_chinese)
+        let beside_chinese = before.is_some_and(is_chinese)
             || after.is_some_and(is_chinese)
             || edge(before)
             || edge(after)
-        {
-            out.push(Replacement::new(i, i + 1, "", 0.9, "escaped quote"));
-        }
+            || chinese_before(text, i)
+            || chinese_after_marks(text, i + 2);
+        any |= beside_chinese;
+        escapes.push(i);
     }
+    if any {
+        out.extend(
+            escapes
+                .into_iter()
+                .map(|i| Replacement::new(i, i + 1, "", 0.9, "escaped quote")),
+        );
+    }
+}
+
+/// Whether Chinese text follows byte `i` past a few ASCII closing marks (`\")，` after folding).
+fn chinese_after_marks(text: &str, i: usize) -> bool {
+    let rest = &text[i..];
+    let skipped = rest
+        .bytes()
+        .take(CONTEXT_STEPS)
+        .take_while(|b| matches!(b, b')' | b']' | b',' | b'.' | b';' | b':'))
+        .count();
+    rest[skipped..].chars().next().is_some_and(is_chinese)
 }
 
 /// `name;` at `at`: its length and character.
@@ -529,6 +607,21 @@ mod tests {
     }
 
     #[test]
+    fn doubled_ascii_commas_in_chinese_text_seen_past_marks_and_entities() {
+        let fix = |t: &str| crate::text::apply_with(t, doubled_commas);
+        // Folding made ASCII of the brackets, so Chinese text is found past them.
+        assert_eq!(fix("(240年),,随后"), "(240年),随后");
+        assert_eq!(fix("距离10km,,有效"), "距离10km,有效");
+        assert_eq!(fix("高&rdquo;,,&ldquo;地"), "高&rdquo;,&ldquo;地");
+        // No text writes an enumeration comma after a comma.
+        assert_eq!(fix("面积为108,、081.90"), "面积为108,081.90");
+        assert_eq!(fix("Face++,、它是"), "Face++,它是");
+        // Data and code keep theirs.
+        assert_eq!(fix("f(x),,g(y)"), "f(x),,g(y)");
+        assert_eq!(fix("1,,2"), "1,,2");
+    }
+
+    #[test]
     fn escaped_quotes_next_to_chinese_text_lose_the_backslash() {
         let fix = |t: &str| crate::text::apply_with(t, escaped_quotes);
         assert_eq!(fix(r#"他说：\"好的。\""#), r#"他说："好的。""#);
@@ -537,6 +630,26 @@ mod tests {
         // Code keeps its escapes, and an escaped backslash is not an escaped quote.
         assert_eq!(fix(r#"printf(\"%d\", x)"#), r#"printf(\"%d\", x)"#);
         assert_eq!(fix(r#"路径：C:\\"x"#), r#"路径：C:\\"x"#);
+    }
+
+    #[test]
+    fn escaped_quotes_seen_past_folded_marks_go_with_every_other_one() {
+        let fix = |t: &str| crate::text::apply_with(t, escaped_quotes);
+        // `学名：` folded to `学名:`; the closing quote has only Latin text and `)` beside it,
+        // but the page was escaped as a whole.
+        assert_eq!(
+            fix(r#"属(学名:\"Colepiocephale\")。"#),
+            r#"属(学名:"Colepiocephale")。"#
+        );
+        assert_eq!(
+            fix(r#"马岛灵猫(\"Fossa\"),又名"#),
+            r#"马岛灵猫("Fossa"),又名"#
+        );
+        // With no escape beside Chinese text, none goes.
+        assert_eq!(
+            fix(r#"代码 printf(\"%d\", x) 和 puts(\"a\")"#),
+            r#"代码 printf(\"%d\", x) 和 puts(\"a\")"#
+        );
     }
 
     #[test]
