@@ -169,7 +169,12 @@ fn question_marks_a_writer_repeated_after_a_question_are_not_a_shifted_span() {
         // No question word, but three marks and no garbage anywhere in the document.
         "真的假的???不会吧",
         "这也行???服了",
+        // After a Latin word, two are enough.
+        "what??你说啥",
+        "这个OK??我觉得可以",
     ]);
+    // After a digit, two marks are still `年` (or another character) and a swallowed digit.
+    assert_eq!(fix("该馆于1961??月13日开放。"), "该馆于1961年1月13日开放。");
     // A question only named in quotes, or markup an orphan broke open after the marks: a shift.
     assert_eq!(
         keep_script().fix("老師問大家：「為什麼」??他說：「因為天氣太冷了。」"),

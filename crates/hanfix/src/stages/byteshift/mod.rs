@@ -72,7 +72,11 @@ impl Stage for ByteShift {
             fixes = repair_all(text, true, &fixes);
         }
         if !fixes.iter().any(|f| marks_replaced(text, f).is_none()) {
-            fixes.retain(|f| marks_replaced(text, f).is_some_and(|n| n < UNCORROBORATED_MARKS));
+            fixes.retain(|f| {
+                marks_replaced(text, f).is_some_and(|n| {
+                    n < UNCORROBORATED_MARKS && !(n >= 2 && after_latin_word(text, f.start))
+                })
+            });
         }
         doc.shifts_repaired += fixes.len();
         out.extend(fixes);
@@ -89,6 +93,18 @@ impl Stage for ByteShift {
 /// from 0.96 to 1.04 %); after a clause that asks, the search reads them as a writer's
 /// (`search::REPEATED_MARK`).
 const UNCORROBORATED_MARKS: usize = 3;
+
+/// Whether the character before byte `at` is an ASCII letter. Question marks in a row there
+/// (`what??`, `OK??`) are a writer's too: read as a shift they would put a lost lead byte right
+/// after Latin text and explain nothing but the marks (`what??你` read `what個你`), so like
+/// [`UNCORROBORATED_MARKS`] they stand only beside a repair that explains garbage. After a digit
+/// they do not: `1961??月` is `1961年7月`, the `7` swallowed.
+fn after_latin_word(text: &str, at: usize) -> bool {
+    text[..at]
+        .bytes()
+        .next_back()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+}
 
 /// How many question marks `fix` replaces, if it replaces nothing else.
 fn marks_replaced(text: &str, fix: &Replacement) -> Option<usize> {
