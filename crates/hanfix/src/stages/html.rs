@@ -34,8 +34,17 @@ impl Stage for Html {
         doubled_commas(text, &mut more);
         escaped_quotes(text, &mut more);
         // Keep the lists apart where they would overlap (they never should: tags and entities
-        // hold no commas or backslashes).
-        more.retain(|d| out.iter().all(|r| r.end <= d.start || r.start >= d.end));
+        // hold no commas or backslashes). Both are sorted and `out` is disjoint, so one sweep
+        // finds, for each of `more`, the only one of `out` it could overlap.
+        out.sort_by_key(|r| r.start);
+        more.sort_by_key(|r| r.start);
+        let mut k = 0;
+        more.retain(|d| {
+            while out.get(k).is_some_and(|r| r.end <= d.start) {
+                k += 1;
+            }
+            out.get(k).is_none_or(|r| r.start >= d.end)
+        });
         out.extend(more);
         out.sort_by_key(|r| r.start);
     }
