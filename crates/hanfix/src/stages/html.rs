@@ -34,9 +34,9 @@ impl Stage for Html {
         doubled_commas(text, &mut more);
         escaped_quotes(text, &mut more);
         // Keep the lists apart where they would overlap (they never should: tags and entities
-        // hold no commas or backslashes). Both are sorted and `out` is disjoint, so one sweep
-        // finds, for each of `more`, the only one of `out` it could overlap.
-        out.sort_by_key(|r| r.start);
+        // hold no commas or backslashes). `out` comes sorted and disjoint from the scan, so once
+        // `more` is sorted one sweep finds, for each of it, the only one of `out` it could overlap.
+        debug_assert!(out.is_sorted_by_key(|r| r.start));
         more.sort_by_key(|r| r.start);
         let mut k = 0;
         more.retain(|d| {
@@ -401,7 +401,7 @@ fn chinese_before(text: &str, mut i: usize) -> bool {
         };
         if c == ';' {
             // An entity: `&rdquo;`.
-            let from = text[..i].len().saturating_sub(12);
+            let from = i.saturating_sub(12);
             if let Some(amp) = text.get(from..i).and_then(|w| w.rfind('&')) {
                 if let Some((len, e)) = entity_at(text, from + amp + 1) {
                     if from + amp + 1 + len == i {
@@ -458,16 +458,13 @@ pub fn escaped_quotes(text: &str, out: &mut Vec<Replacement>) {
         if !matches!(bytes.get(i + 1), Some(b'"' | b'\'')) || i > 0 && bytes[i - 1] == b'\\' {
             continue;
         }
-        let before = text[..i].chars().next_back();
-        let after = text[i + 2..].chars().next();
+        // Chinese text right beside it is found by the two looks past marks, which start there.
         let edge = |c: Option<char>| c.is_none_or(|c| c == '\n');
-        let beside_chinese = before.is_some_and(is_chinese)
-            || after.is_some_and(is_chinese)
-            || edge(before)
-            || edge(after)
+        any = any
+            || edge(text[..i].chars().next_back())
+            || edge(text[i + 2..].chars().next())
             || chinese_before(text, i)
             || chinese_after_marks(text, i + 2);
-        any |= beside_chinese;
         escapes.push(i);
     }
     if any {

@@ -71,9 +71,12 @@ impl Stage for ByteShift {
         if searched_shifted_first_in_vain(text, &fixes) {
             fixes = repair_all(text, true, &fixes);
         }
-        if !fixes.iter().any(|f| marks_replaced(text, f).is_none()) {
+        // Repairs that replace nothing but question marks stand alone only when few enough.
+        let marks: Vec<Option<usize>> = fixes.iter().map(|f| marks_replaced(text, f)).collect();
+        if marks.iter().all(Option::is_some) {
+            let mut marks = marks.into_iter();
             fixes.retain(|f| {
-                marks_replaced(text, f).is_some_and(|n| {
+                marks.next().flatten().is_some_and(|n| {
                     n < UNCORROBORATED_MARKS && !(n >= 2 && after_latin_word(text, f.start))
                 })
             });
@@ -140,8 +143,9 @@ const FEW_REPAIRS: usize = 3;
 /// Shifted first, the spans' commas and colons were fullwidth pairs, and their repairs write
 /// fullwidth marks back; folded first, they were ASCII bytes that orphans swallowed. So a folded
 /// document whose repairs restored fewer than [`SHIFTED_FIRST_MARKS`] fullwidth marks (one, with
-/// at most [`FEW_REPAIRS`] repairs) is searched again as folded first. A repair's first character is no evidence: its lead byte was lost, so
-/// any character with that trail byte fits (`，` is A3 AC).
+/// at most [`FEW_REPAIRS`] repairs) is searched again as folded first. A repair's first character
+/// is no evidence: its lead byte was lost, so any character with that trail byte fits (`，` is
+/// A3 AC).
 fn searched_shifted_first_in_vain(text: &str, fixes: &[Replacement]) -> bool {
     let wide = |c: &char| ('\u{FF01}'..='\u{FF5E}').contains(c);
     let marks: usize = fixes
@@ -379,7 +383,7 @@ fn reads_fluently_after(text: &str, q: usize) -> bool {
     }
     // Punctuation between them is passed over, not scored (`中文,我们:今天!学习?` is ordinary
     // text, but a comma would lift garbage's score as much as text's).
-    let is_han = |c: char| !c.is_ascii() && tables::class(c) & class::HAN != 0;
+    let is_han = |c: char| !c.is_ascii() && tables::is_han(c);
     let is_mark = |c: char| {
         matches!(c, ',' | ':' | ';' | '!')
             || !c.is_ascii() && tables::class(c) & class::CJK_PUNCT != 0
