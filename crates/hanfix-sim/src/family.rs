@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::gbshift::{self, Mode, ShiftParams};
 use crate::html::{self, HtmlParams};
+use crate::lossy::{self, LossyParams};
 use crate::mojibake::{self, Kind, Scope};
 use crate::pinyin::{self, PinyinParams, Target};
 use crate::rng::{hash_str, mix, Rng};
@@ -31,6 +32,8 @@ pub enum Family {
     Spin(SpinParams),
     /// HTML residue and doubled punctuation.
     Html(HtmlParams),
+    /// Emoji and other symbols an encoder without them wrote as `?`.
+    LostSymbols(LossyParams),
 }
 
 /// Names accepted by [`Family::parse`] (mojibake kinds also take a `:doc` suffix).
@@ -61,6 +64,7 @@ pub const NAMES: &[&str] = &[
     "fffd",
     "spin",
     "html",
+    "lost_symbols",
 ];
 
 impl Family {
@@ -105,6 +109,7 @@ impl Family {
             "fold" => Family::Fold,
             "spin" => Family::Spin(SpinParams::default()),
             "html" => Family::Html(HtmlParams::default()),
+            "lost_symbols" => Family::LostSymbols(LossyParams::default()),
             _ => {
                 return Err(format!(
                     "unknown damage family {name:?}; known: {}",
@@ -125,6 +130,7 @@ impl Family {
             Family::Mojibake(k, _) => k.name(),
             Family::Spin(_) => "spin",
             Family::Html(_) => "html",
+            Family::LostSymbols(_) => "lost_symbols",
         }
     }
 
@@ -153,6 +159,7 @@ impl Family {
             Family::Mojibake(k, scope) => mojibake::apply(text, *k, *scope, rng),
             Family::Spin(p) => script::spin(text, p, rng),
             Family::Html(p) => html::residue(text, p, rng),
+            Family::LostSymbols(p) => lossy::lose_symbols(text, p, rng),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod eval;
 mod family;
 pub mod gbshift;
 pub mod html;
+pub mod lossy;
 pub mod metrics;
 
 pub mod mojibake;

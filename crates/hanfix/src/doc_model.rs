@@ -42,6 +42,9 @@ pub(crate) struct DocModel {
     /// that an ASCII mark inside a span may stand for a fullwidth one (set by the `byteshift`
     /// stage, which decides it per document).
     pub(crate) folded_before_shift: bool,
+    /// Whether the document shows symbols lost to `?` (see the `byteshift` stage's
+    /// `lost_symbols`), so that a run of question marks may stand for them.
+    pub(crate) lost_symbols: bool,
 }
 
 /// A context's counted bigrams: how many, and where its continuations start in
@@ -115,6 +118,7 @@ impl DocModel {
                 Ordering::Equal => 0,
             },
             folded_before_shift: false,
+            lost_symbols: false,
         }
     }
 

@@ -582,6 +582,31 @@ fn a_span_right_after_a_folded_comma_is_searched() {
 }
 
 #[test]
+fn symbols_lost_to_question_marks_are_not_read_as_shifted_spans() {
+    // Emoji saved as GBK became `?`. A run right after a comma cannot be a span's `。⏎` (a
+    // character and a line break in mid-sentence), so the document shows lost symbols, and
+    // its runs stay: none becomes `。` and a line break.
+    assert_untouched(&[
+        "今天天气真好，??我们去公园散步吧??大家都很开心，??明天还要再去一次。",
+        "看完这个视频，??我笑了半天??真是太有意思了",
+    ]);
+    // A shifted span in such a document is still repaired; its garbage explains it.
+    let fixer = Fixer::new(Options {
+        punct: PunctMode::Keep,
+        ..Options::default()
+    });
+    assert_eq!(
+        fixer.fix("太好了，??违法所得一万元以上的,?⒋ξシㄋ?倍以上五倍以下罚款。"),
+        "太好了，??违法所得一万元以上的,并处违法所得1倍以上五倍以下罚款。"
+    );
+    // Without that evidence `??` between sentences is still the span it most often is.
+    assert_eq!(
+        fixer.fix("这是他成功的动力??罗比就是我的朋友"),
+        "这是他成功的动力。\n罗比就是我的朋友"
+    );
+}
+
+#[test]
 fn a_document_folded_before_it_was_shifted_gets_its_swallowed_commas_back() {
     // Folded first, the commas were ASCII bytes when the shift came: the orphan byte at each
     // span's end swallowed one, which stood for `，`. Nothing in these repairs restores a
