@@ -11,6 +11,7 @@
 //! and after it, and a repair that changes nothing leaves the error count as it found it.
 
 use crate::rng::Rng;
+use crate::script::is_han;
 
 /// Where and how often symbols are lost.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +56,7 @@ pub fn lose_symbols(text: &str, p: &LossyParams, rng: &mut Rng) -> String {
         out.push(c);
         let rate = if CLAUSE_MARKS.contains(&c) {
             p.clause_rate
-        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        } else if is_han(c) {
             p.han_rate
         } else {
             0.0

@@ -67,9 +67,10 @@ impl Stage for ByteShift {
     }
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
-        let mut fixes = repair_all(text, false, &[]);
+        let lost = lost_symbols(text);
+        let mut fixes = repair_all(text, false, lost, &[]);
         if searched_shifted_first_in_vain(text, &fixes) {
-            fixes = repair_all(text, true, &fixes);
+            fixes = repair_all(text, true, lost, &fixes);
         }
         // Repairs that replace nothing but question marks stand alone only when few enough.
         let marks: Vec<Option<usize>> = fixes.iter().map(|f| marks_replaced(text, f)).collect();
@@ -160,10 +161,15 @@ fn searched_shifted_first_in_vain(text: &str, fixes: &[Replacement]) -> bool {
     !fixes.is_empty() && marks < needed && punct::looks_folded(text)
 }
 
-/// Repairs every shifted span of `text`, left to right; `folded_before_shift` as in
-/// [`DocModel::folded_before_shift`]. A repair in `earlier` (a search of the same text as
-/// shifted first) that [`reads_alike_folded_first`] is taken as it is.
-fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) -> Vec<Replacement> {
+/// Repairs every shifted span of `text`, left to right; `folded_before_shift` and `lost` as in
+/// [`DocModel::folded_before_shift`] and [`DocModel::lost_symbols`]. A repair in `earlier` (a
+/// search of the same text as shifted first) that [`reads_alike_folded_first`] is taken as it is.
+fn repair_all(
+    text: &str,
+    folded_before_shift: bool,
+    lost: bool,
+    earlier: &[Replacement],
+) -> Vec<Replacement> {
     let bytes = text.as_bytes();
     let mut from = 0;
     // Built at the first `?` worth a search, so text without one pays nothing, and again
@@ -171,7 +177,9 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
     // spells out is then familiar in the next one), the spans still ahead stay out.
     let mut model: Option<DocModel> = None;
     let mut fixes: Vec<Replacement> = Vec::new();
-    let lost = lost_symbols(text);
+    // The end of the last run of question marks judged as lost symbols and found not fluent
+    // after: its other marks need not be judged again.
+    let mut judged_to = 0;
     // The end of the line holding the last `?` seen, and whether that line is dense with them.
     let (mut line_end, mut dense) = (0, false);
     while let Some(rel) = bytes[from..].iter().position(|&b| b == b'?') {
@@ -191,7 +199,7 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
         if !worth_search(text, q) {
             continue;
         }
-        if lost {
+        if lost && q >= judged_to {
             // A run of question marks followed by fluent text stands for lost symbols.
             let run_end = q + text[q..].bytes().take_while(|&b| b == b'?').count();
             let run_start = q - text[..q].bytes().rev().take_while(|&b| b == b'?').count();
@@ -199,6 +207,7 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
                 from = run_end;
                 continue;
             }
+            judged_to = run_end;
         }
         let reuse = earlier
             .binary_search_by_key(&q, |r| r.start)
@@ -250,23 +259,18 @@ fn repair_all(text: &str, folded_before_shift: bool, earlier: &[Replacement]) ->
 /// twice as many false repairs in the `lost_symbols` family. Runs before a line break, as evidence
 /// too, cost `gbshift+fold` 9 errors: a shift leaves them where a span ends a paragraph.)
 fn lost_symbols(text: &str) -> bool {
-    let mut prev = '\n';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '?' && matches!(prev, '，' | '；' | '：') {
-            let mut run = 1;
-            while chars.next_if_eq(&'?').is_some() {
-                run += 1;
-            }
-            if run >= 2 && chars.peek().is_some_and(|&c| tables::is_han(c)) {
-                return true;
-            }
-            prev = '?';
-            continue;
+    let mut runs_from = 0;
+    text.match_indices('?').any(|(q, _)| {
+        // Each run is judged at its first mark.
+        if q < runs_from {
+            return false;
         }
-        prev = c;
-    }
-    false
+        let run = text[q..].bytes().take_while(|&b| b == b'?').count();
+        runs_from = q + run;
+        run >= 2
+            && matches!(text[..q].chars().next_back(), Some('，' | '；' | '：'))
+            && text[q + run..].chars().next().is_some_and(tables::is_han)
+    })
 }
 
 /// What [`reads_fluently`] asks of the text after a run of question marks in a document that
