@@ -94,7 +94,8 @@ const TAGS: &[&str] = &[
     "figcaption",
 ];
 
-fn entity(name: &str) -> Option<char> {
+/// The character a named or numeric entity (`nbsp`, `#12290`, without `&` and `;`) stands for.
+pub(crate) fn entity(name: &str) -> Option<char> {
     if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,

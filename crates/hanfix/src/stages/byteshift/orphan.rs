@@ -47,6 +47,55 @@ pub(super) fn swallowed(w: &[char]) -> Option<char> {
     None
 }
 
+/// What the reader sees after an orphan that swallowed the `<` of a tag or the `&` of an entity,
+/// `rest` being the text after the `?`: a `<br>` is a line break, other tags are invisible, and
+/// an entity is the character it stands for (`?nbsp;4` is a space before `4`), except that a
+/// space entity before a line break or more markup is page layout, not text. `None` when `rest`
+/// does not start with broken-open markup.
+pub(super) fn after_markup(rest: &[char]) -> Option<char> {
+    let mut rest = rest;
+    let mut swallowed_mark = swallowed(rest).filter(|&c| c == '<' || c == '&')?;
+    // Each round reads one tag or entity; a chain of them (`</span>&nbsp;<br>`) is bounded.
+    for _ in 0..MAX_MARKUP_CHAIN {
+        let end = |stop: char| rest.iter().take(MAX_MARKUP).position(|&c| c == stop);
+        let (shown, after) = if swallowed_mark == '&' {
+            let semi = end(';')?;
+            let name: String = rest[..semi].iter().collect();
+            let shown = crate::stages::html::entity(&name).filter(|c| !c.is_whitespace());
+            (shown, &rest[semi + 1..])
+        } else {
+            let close = end('>')?;
+            let name: String = rest[..close]
+                .iter()
+                .skip_while(|&&c| c == '/')
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let shown = name.eq_ignore_ascii_case("br").then_some('\n');
+            (shown, &rest[close + 1..])
+        };
+        if let Some(c) = shown {
+            return Some(c);
+        }
+        // Invisible markup, or a space: what follows decides.
+        let space = swallowed_mark == '&';
+        match after {
+            [m, tail @ ..] if (*m == '<' || *m == '&') && swallowed(tail) == Some(*m) => {
+                swallowed_mark = *m;
+                rest = tail;
+            }
+            ['\n', ..] | [] => return Some('\n'),
+            _ if space => return Some(' '),
+            [c, ..] => return Some(*c),
+        }
+    }
+    None
+}
+
+/// Characters of one tag or entity [`after_markup`] looks through.
+const MAX_MARKUP: usize = 40;
+/// Tags and entities in a row [`after_markup`] looks through.
+const MAX_MARKUP_CHAIN: usize = 4;
+
 /// ASCII bytes an orphan lead byte may have swallowed, besides markup: none of them can be a
 /// trail byte, so the lead byte before them is lost with them. A digit stands for the whole class
 /// (the model shares one id between digits; [`swallowed_digit`] picks one).
@@ -226,6 +275,9 @@ pub(super) fn expand_orphan(
     }
     let next = rest.first().copied().unwrap_or('\n');
     let next_id = model.id(next);
+    // The character after it, as `finish` reads it.
+    let next2_id = rest.get(1).map(|&d| model.id(d));
+    let then = |a: u32| next2_id.map_or(0.0, |n2| model.logp3_id(a, next_id, n2));
     // What each swallowed character is written as, and what its reading gets besides the
     // model's score: the same for every reading, since it depends on the text after the orphan.
     let digit = swallowed_digit(rest, model);
@@ -243,7 +295,7 @@ pub(super) fn expand_orphan(
             (true, true) => SWALLOWED_NOTHING_SHORT,
         };
         ranked.push((
-            g.score + nothing + model.logp3_id(g.last2, g.last, next_id),
+            g.score + nothing + model.logp3_id(g.last2, g.last, next_id) + then(g.last),
             i,
             None,
             nothing,
@@ -257,7 +309,8 @@ pub(super) fn expand_orphan(
                 + SWALLOWED_ASCII
                 + logp
                 + written(s).1
-                + model.logp3_id(g.last, sid, next_id);
+                + model.logp3_id(g.last, sid, next_id)
+                + then(sid);
             ranked.push((total, i, Some(s), SWALLOWED_ASCII));
         }
     }

@@ -343,22 +343,39 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let mut before = text[..q].chars().rev();
     let prev = before.next().unwrap_or('\n');
     let prev2 = before.next().unwrap_or('\n');
+    let prev3 = before.next().unwrap_or('\n');
+    // ASCII marks in the context after Chinese text are read as the fullwidth marks they stand
+    // for (the punctuation stage widens them): after `事項,` a span starts a clause, as after `，`.
+    let (id2, id1) = (
+        context_id(model, prev2, prev3),
+        context_id(model, prev, prev2),
+    );
     // The quotes of the line are balanced over a few KiB on each side only: a line with a
     // trigger every few characters would cost quadratic time otherwise.
     let line_start = line_start_near(text, q, LINE_CONTEXT);
     let line_end = line_end_near(text, q, LINE_CONTEXT);
     let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
-    // The character after a span, looking past markup an orphan byte may have broken open.
-    let after_window = |pos: usize| -> char {
-        let rest = &w[pos.min(w.len())..];
-        let skip = match swallowed(rest) {
-            Some('<') | Some('&') => rest
-                .iter()
-                .position(|&c| c == '>' || c == ';')
-                .map_or(0, |p| p + 1),
-            _ => 0,
-        };
-        rest.get(skip).copied().unwrap_or('\n')
+    // The two characters after a span (as model ids), past an annotation, reading markup an
+    // orphan byte may have broken open as what it shows; the second is `None` past markup (a
+    // second character there scored worse on the training subsets) or the window.
+    let after_window = |pos: usize| -> (u32, Option<u32>) {
+        let mut rest = &w[pos.min(w.len())..];
+        // An annotation of the span's last character goes with it.
+        if rest.first() == Some(&'(') {
+            if let Some((len, _)) = annotation_body(&rest[1..]) {
+                rest = &rest[1 + len..];
+            }
+        }
+        if let Some(c) = after_markup(rest) {
+            return (model.id(c), None);
+        }
+        match rest {
+            [] => (crate::model::BOS_ID, None),
+            // The window ends with the line, or is cut short of it.
+            [c] if w.len() < MAX_SPAN => (model.id(*c), Some(crate::model::BOS_ID)),
+            [c] => (model.id(*c), None),
+            [c, d, ..] => (model.id(*c), Some(context_id(model, *d, *c))),
+        }
     };
     let n = w.len();
 
@@ -368,8 +385,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         pending: None,
         out: String::new(),
         quotes: open_quotes(&text[line_start..q]),
-        last2: model.id(prev2),
-        last: model.id(prev),
+        last2: id2,
+        last: id1,
         score: SHIFT_PRIOR,
         gaps: 0,
     };
@@ -406,7 +423,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     // free in it, as they are in the search: the pinyin stage removes them either way.
     let mut literal = Vec::with_capacity(n + 1);
     let mut literal_ctx = Vec::with_capacity(n + 1);
-    let (mut l2, mut l1) = (model.id(prev2), model.id(prev));
+    let (mut l2, mut l1) = (id2, id1);
     literal.push(0.0f32);
     literal_ctx.push((l2, l1));
     // The annotation reading the character before each window position, if any: looked up by
@@ -492,14 +509,20 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
     let mut named = Named::new(n);
     let finish = |h: Hyp, finished: &mut Finished| {
         let mut h = h;
-        let next = model.id(after_window(h.pos));
+        let (next, next2) = after_window(h.pos);
         h.score += model.logp3_id(h.last2, h.last, next);
+        if let Some(n2) = next2 {
+            h.score += model.logp3_id(h.last, next, n2);
+        }
         let (d, c) = rest_quotes[h.pos.min(n)];
         if h.quotes.0 + d > 0 || h.quotes.1 + c > 0 {
             h.score -= QUOTE_PENALTY;
         }
         let (l2, l1) = literal_ctx[h.pos];
-        let base = literal[h.pos] + model.logp3_id(l2, l1, next);
+        let mut base = literal[h.pos] + model.logp3_id(l2, l1, next);
+        if let Some(n2) = next2 {
+            base += model.logp3_id(l1, next, n2);
+        }
         finished.record(h.score - base, h);
     };
 
@@ -685,6 +708,15 @@ pub(super) fn better_width(model: &DocModel, a: u32, b: u32, c: char) -> (f32, u
             }
         }
         None => ascii,
+    }
+}
+
+/// The model id of `c` as context, `before` being the character before it: an ASCII mark
+/// folding may have produced stands for its fullwidth form after Chinese text.
+fn context_id(model: &DocModel, c: char, before: char) -> u32 {
+    match folded_punct(c) {
+        Some(wide) if tables::is_chinese(before) => model.id(wide),
+        _ => model.id(c),
     }
 }
 
