@@ -194,6 +194,18 @@ pub(super) fn swallowed_digit(rest: &[char], model: &DocModel) -> (char, f32) {
     } else {
         0.0
     };
+    // A date allows one first digit: a year of four digits (`?321年` is 1321, `?019年` 2019) and
+    // a month of two (`?0月`, `?2月` are 10 and 12).
+    let unit = rest[run..]
+        .iter()
+        .find(|&&c| c != ' ')
+        .filter(|_| next.is_ascii_digit());
+    let digit = match (run, unit) {
+        (3, Some('年')) if next == '0' => '2',
+        (3, Some('年')) => '1',
+        (1, Some('月')) if next <= '2' => '1',
+        _ => digit,
+    };
     (digit, share + displaced + longer)
 }
 
@@ -405,6 +417,12 @@ mod tests {
         assert!(digit("2017 年").1 < digit("201 年").1);
         // Fullwidth digits are the digits they stand for.
         assert_eq!(digit("９１３年"), digit("913年"));
+        // Dates allow one first digit where the shares would pick another.
+        assert_eq!(digit("321年").0, '1');
+        assert_eq!(digit("321 年").0, '1');
+        assert_eq!(digit("019年").0, '2');
+        assert_eq!(digit("0月18日").0, '1');
+        assert_eq!(digit("321人").0, '2');
     }
 
     fn after(s: &str) -> Option<char> {
