@@ -401,7 +401,7 @@ pub(super) fn orphan_after_gap(
 
 #[cfg(test)]
 mod tests {
-    use super::{swallowed, swallowed_digit};
+    use super::{after_markup, swallowed, swallowed_digit};
     use crate::doc_model::DocModel;
 
     #[test]
@@ -423,6 +423,21 @@ mod tests {
         assert_eq!(digit("019年").0, '2');
         assert_eq!(digit("0月18日").0, '1');
         assert_eq!(digit("321人").0, '2');
+    }
+
+    #[test]
+    fn broken_open_markup_reads_as_what_it_shows() {
+        let shown = |s: &str| after_markup(&s.chars().collect::<Vec<_>>());
+        assert_eq!(shown("/b>好"), Some('好'));
+        assert_eq!(shown("/a></p>"), Some('\n'));
+        assert_eq!(shown("/span><br>第二段"), Some('\n'));
+        assert_eq!(shown("rdquo;好"), Some('”'));
+        assert_eq!(shown("nbsp;4 条"), Some(' '));
+        assert_eq!(shown("nbsp;<br/>"), Some('\n'));
+        assert_eq!(shown("nbsp;\n下一行"), Some('\n'));
+        // Not markup: a Latin word, an annotation.
+        assert_eq!(shown("Kavada 说"), None);
+        assert_eq!(shown("lài)姨"), None);
     }
 
     fn after(s: &str) -> Option<char> {
