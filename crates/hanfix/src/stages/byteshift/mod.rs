@@ -224,7 +224,7 @@ fn repair_all(
                     m.lost_symbols = lost;
                     m
                 });
-                repair_or_split(text, q, m).map(|f| f.replacement)
+                repair_or_split(text, q, m, &fixes).map(|f| f.replacement)
             }
         };
         if let Some(fix) = fix {
@@ -334,8 +334,9 @@ const SPLIT_TRIES: usize = 2;
 /// at `。`: split at the second `?`, not at the first into `骨` + `至郦希开。上`). When the later
 /// repair runs past the long one's end, the long one is credited with the repair that would
 /// follow it there.
-fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
-    let search = repair_at(text, q, model);
+fn repair_or_split(text: &str, q: usize, model: &DocModel, fixes: &[Replacement]) -> Option<Fix> {
+    let context = repaired_before(text, q, fixes);
+    let search = repair_at(text, q, model, context.as_deref());
     let long = search.best.as_ref()?;
     let mut tries = 0;
     let mut split: Option<(f32, Fix)> = None;
@@ -352,10 +353,13 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
             continue;
         };
         tries += 1;
-        if let Some(later) = repair_at(text, q2, model).best {
+        if let Some(later) = repair_at(text, q2, model, None).best {
             let credit = match *follow_at.get_or_insert_with(|| follow_start(text, long.end)) {
-                Some(at) if at < later.end => *follow_gain
-                    .get_or_insert_with(|| repair_at(text, at, model).best.map_or(0.0, |f| f.gain)),
+                Some(at) if at < later.end => *follow_gain.get_or_insert_with(|| {
+                    repair_at(text, at, model, None)
+                        .best
+                        .map_or(0.0, |f| f.gain)
+                }),
                 _ => 0.0,
             };
             let margin = early.gain + later.gain - long.gain - credit;
@@ -371,6 +375,42 @@ fn repair_or_split(text: &str, q: usize, model: &DocModel) -> Option<Fix> {
         Some((_, early)) => Some(early),
         None => search.best,
     }
+}
+
+/// The text of `q`'s line before `q` as the repairs so far left it (with a few characters of the
+/// line before, for context), when a repair lies there: the search reads its first characters
+/// after what a repair put just before it, not after the garbage it replaced, and balances the
+/// quotes the line opens with the quotes repairs restored. (The searches that weigh splitting a
+/// span read the damaged text: reading the later one after the earlier repair changed nothing
+/// on the training subsets but the seed's order, 11 errors worse.)
+fn repaired_before(text: &str, q: usize, fixes: &[Replacement]) -> Option<String> {
+    const BEFORE_LINE: usize = 3;
+    let line_start = crate::text::line_start_near(text, q, search::LINE_CONTEXT);
+    // The repairs before `q`: `fixes[..end]`, the last `on_line` of them on its line.
+    let end = fixes.len() - fixes.iter().rev().take_while(|f| f.end > q).count();
+    let on_line = fixes[..end]
+        .iter()
+        .rev()
+        .take_while(|f| f.start >= line_start)
+        .count();
+    if on_line == 0 {
+        return None;
+    }
+    let from = text[..line_start]
+        .char_indices()
+        .rev()
+        .take(BEFORE_LINE)
+        .last()
+        .map_or(line_start, |(i, _)| i);
+    let mut out = String::with_capacity(q - from + 16);
+    let mut at = from;
+    for f in &fixes[end - on_line..end] {
+        out.push_str(&text[at..f.start]);
+        out.push_str(&f.text);
+        at = f.end;
+    }
+    out.push_str(&text[at..q]);
+    Some(out)
 }
 
 /// Where the repair that would follow one ending at `from` would start: the first `?` worth a
@@ -550,6 +590,28 @@ fn annotation_follows(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_reads_its_line_as_the_repairs_before_it_left_it() {
+        let text = "第一行。\n他说?abc?xyz就在?这里";
+        let at = |s: &str| text.find(s).unwrap();
+        let fix = |from: &str, len: usize, to: &str| {
+            Replacement::new(at(from), at(from) + len, to, 0.9, "test")
+        };
+        let fixes = [fix("?abc", 4, "“好”"), fix("?xyz", 4, "，走")];
+        // Both repairs lie on the line before the third `?`: the line reads as they left it,
+        // after the last characters of the line before (for the search's context).
+        assert_eq!(
+            repaired_before(text, at("?这里"), &fixes).as_deref(),
+            Some("行。\n他说“好”，走就在")
+        );
+        // Before the first repair's end only the text is there.
+        assert_eq!(repaired_before(text, at("?abc"), &fixes[..0]), None);
+        // A repair on an earlier line is not context.
+        let next_line = "。\n?这里";
+        let earlier = [Replacement::new(0, 3, "", 0.9, "test")];
+        assert_eq!(repaired_before(next_line, 4, &earlier), None);
+    }
 
     #[test]
     fn text_after_a_question_mark_reads_fluently_past_its_marks() {

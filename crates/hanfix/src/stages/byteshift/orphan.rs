@@ -287,9 +287,6 @@ pub(super) fn expand_orphan(
     }
     let next = rest.first().copied().unwrap_or('\n');
     let next_id = model.id(next);
-    // The character after it, as `finish` reads it.
-    let next2_id = rest.get(1).map(|&d| model.id(d));
-    let then = |a: u32| next2_id.map_or(0.0, |n2| model.logp3_id(a, next_id, n2));
     // What each swallowed character is written as, and what its reading gets besides the
     // model's score: the same for every reading, since it depends on the text after the orphan.
     let digit = swallowed_digit(rest, model);
@@ -307,7 +304,7 @@ pub(super) fn expand_orphan(
             (true, true) => SWALLOWED_NOTHING_SHORT,
         };
         ranked.push((
-            g.score + nothing + model.logp3_id(g.last2, g.last, next_id) + then(g.last),
+            g.score + nothing + model.logp3_id(g.last2, g.last, next_id),
             i,
             None,
             nothing,
@@ -321,8 +318,7 @@ pub(super) fn expand_orphan(
                 + SWALLOWED_ASCII
                 + logp
                 + written(s).1
-                + model.logp3_id(g.last, sid, next_id)
-                + then(sid);
+                + model.logp3_id(g.last, sid, next_id);
             ranked.push((total, i, Some(s), SWALLOWED_ASCII));
         }
     }

@@ -337,10 +337,13 @@ pub(super) fn prior(quotes: &mut (i32, i32), first: bool, c: char) -> f32 {
 }
 
 /// Bytes of the line on each side of a trigger that the search reads for its quotes.
-const LINE_CONTEXT: usize = 4096;
+pub(super) const LINE_CONTEXT: usize = 4096;
 
-pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
-    let mut before = text[..q].chars().rev();
+/// The search for the span at `q`. `context`, when given, is the text of `q`'s line before `q`
+/// as earlier repairs left it (see `repaired_before`): its last characters are the search's
+/// context, and its quotes are the ones the line has opened.
+pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<&str>) -> Search {
+    let mut before = context.unwrap_or(&text[..q]).chars().rev();
     let prev = before.next().unwrap_or('\n');
     let prev2 = before.next().unwrap_or('\n');
     let prev3 = before.next().unwrap_or('\n');
@@ -384,7 +387,10 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel) -> Search {
         pos: 1,
         pending: None,
         out: String::new(),
-        quotes: open_quotes(&text[line_start..q]),
+        quotes: open_quotes(match context {
+            Some(c) => c.rfind('\n').map_or(c, |p| &c[p + 1..]),
+            None => &text[line_start..q],
+        }),
         last2: id2,
         last: id1,
         score: SHIFT_PRIOR,
