@@ -65,12 +65,10 @@ pub(super) fn after_markup(rest: &[char]) -> Option<char> {
             (shown, &rest[semi + 1..])
         } else {
             let close = end('>')?;
-            let name: String = rest[..close]
-                .iter()
-                .skip_while(|&&c| c == '/')
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            let shown = name.eq_ignore_ascii_case("br").then_some('\n');
+            let name = rest[..close].strip_prefix(&['/']).unwrap_or(&rest[..close]);
+            let br = matches!(name, ['b' | 'B', 'r' | 'R', rest @ ..]
+                if !rest.first().is_some_and(|c| c.is_ascii_alphanumeric()));
+            let shown = br.then_some('\n');
             (shown, &rest[close + 1..])
         };
         if let Some(c) = shown {

@@ -381,6 +381,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
         }
     };
     let n = w.len();
+    // Looked up once per position: every hypothesis that finishes there reads the same text.
+    let after: Vec<(u32, Option<u32>)> = (0..=n).map(after_window).collect();
 
     let mut live: Vec<Hyp> = Vec::new();
     let start = Hyp {
@@ -515,7 +517,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
     let mut named = Named::new(n);
     let finish = |h: Hyp, finished: &mut Finished| {
         let mut h = h;
-        let (next, next2) = after_window(h.pos);
+        let (next, next2) = after[h.pos.min(n)];
         h.score += model.logp3_id(h.last2, h.last, next);
         if let Some(n2) = next2 {
             h.score += model.logp3_id(h.last, next, n2);
