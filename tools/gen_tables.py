@@ -12,7 +12,8 @@ The byte layouts are described in `crates/hanfix/data/README.md`; `src/tables.rs
 
 Usage (see data/README.md for the exact command used for the committed files):
 
-    python3 tools/gen_tables.py --opencc DIR --corpus DIR --jieba FILE --out crates/hanfix/data
+    python3 tools/gen_tables.py --opencc DIR --corpus DIR --jieba FILE --wordfreq FILE \
+        --out crates/hanfix/data
 
 `--corpus` must hold `hans.jsonl` and `hant.jsonl` (the training split).  The held-out
 `*_eval.jsonl` files are never opened.
@@ -21,6 +22,7 @@ Usage (see data/README.md for the exact command used for the committed files):
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import math
@@ -265,6 +267,81 @@ def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
     return uni, bi, tri
 
 
+def unpack_msgpack(data: bytes):
+    """Decode the subset of MessagePack that wordfreq's word lists use (maps, arrays, strings,
+    small integers, nil); anything else is an error."""
+    pos = 0
+
+    def take(n: int) -> bytes:
+        nonlocal pos
+        if pos + n > len(data):
+            raise ValueError("truncated MessagePack data")
+        out = data[pos : pos + n]
+        pos += n
+        return out
+
+    def length(n: int) -> int:
+        return int.from_bytes(take(n), "big")
+
+    def value():
+        b = take(1)[0]
+        if b <= 0x7F:
+            return b
+        if 0x80 <= b <= 0x8F or b in (0xDE, 0xDF):
+            n = b & 0x0F if b <= 0x8F else length(2 if b == 0xDE else 4)
+            return {value(): value() for _ in range(n)}
+        if 0x90 <= b <= 0x9F or b in (0xDC, 0xDD):
+            n = b & 0x0F if b <= 0x9F else length(2 if b == 0xDC else 4)
+            return [value() for _ in range(n)]
+        if 0xA0 <= b <= 0xBF or b in (0xD9, 0xDA, 0xDB):
+            n = b & 0x1F if b <= 0xBF else length({0xD9: 1, 0xDA: 2, 0xDB: 4}[b])
+            return take(n).decode("utf-8")
+        if b in (0xCC, 0xCD, 0xCE):
+            return length({0xCC: 1, 0xCD: 2, 0xCE: 4}[b])
+        if b == 0xC0:
+            return None
+        raise ValueError(f"unsupported MessagePack type byte {b:#04x}")
+
+    out = value()
+    if pos != len(data):
+        raise ValueError("trailing bytes after MessagePack value")
+    return out
+
+
+def read_wordfreq(path: str, table: dict[int, str], jieba_total: float):
+    """Word-internal n-grams of wordfreq's Chinese list (`large_zh.msgpack.gz`, "cB" format: the
+    words of bucket `i` have frequency 10^(-i/100)), counted like jieba's words: each word of two
+    or more CJK ideographs, at its frequency times jieba's total count, adds `JIEBA_SCALE *
+    sqrt(count)` to its n-grams. Its characters do not enter the RARE evidence."""
+    with gzip.open(path, "rb") as f:
+        header, *buckets = unpack_msgpack(f.read())
+    if header.get("format") != "cB":
+        raise ValueError(f"{path}: not a wordfreq cB list: {header}")
+    uni: Counter = Counter()
+    bi: Counter = Counter()
+    tri: Counter = Counter()
+    for i, words in enumerate(buckets):
+        freq = 10 ** (-i / 100)
+        for word in words:
+            if len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+                continue
+            w = JIEBA_SCALE * math.sqrt(max(1, round(freq * jieba_total)))
+            tok = word.translate(table)
+            for c in tok:
+                uni[c] += w
+            for i2 in range(len(tok) - 1):
+                bi[tok[i2 : i2 + 2]] += w
+            for i3 in range(len(tok) - 2):
+                tri[tok[i3 : i3 + 3]] += w
+    return uni, bi, tri
+
+
+def jieba_total(path: str) -> int:
+    """The sum of the frequencies in a jieba dictionary."""
+    with open(path, encoding="utf-8") as f:
+        return sum(int(p[1]) for p in (line.split() for line in f) if len(p) >= 2)
+
+
 class Estimate:
     def __init__(self, uni: Counter, bi: Counter, vocab: list[str]):
         self.vocab = vocab
@@ -459,6 +536,7 @@ def main() -> int:
     ap.add_argument("--opencc", required=True, help="directory with TSCharacters.txt and STCharacters.txt")
     ap.add_argument("--corpus", required=True, help="directory with hans.jsonl and hant.jsonl")
     ap.add_argument("--jieba", required=True, help="jieba dict.txt")
+    ap.add_argument("--wordfreq", help="wordfreq's large_zh.msgpack.gz (optional)")
     ap.add_argument("--out", required=True, help="output directory (crates/hanfix/data)")
     ap.add_argument("--nonlegal-weight", type=float, default=NONLEGAL_WEIGHT, help=argparse.SUPPRESS)
     ap.add_argument("--hant-nonlegal-weight", type=float, default=HANT_NONLEGAL_WEIGHT, help=argparse.SUPPRESS)
@@ -515,6 +593,13 @@ def main() -> int:
     bi.update(jb)
     tri.update(jt)
     del jt
+    if args.wordfreq:
+        wu, wb, wt = read_wordfreq(args.wordfreq, hans_table, jieba_total(args.jieba))
+        print(f"wordfreq: {sum(wu.values()):.0f} weighted tokens", file=sys.stderr)
+        uni.update(wu)
+        bi.update(wb)
+        tri.update(wt)
+        del wt
     print(f"trigram types {len(tri)}", file=sys.stderr)
     total = sum(uni.values())
     print(f"total weighted tokens {total:.0f}", file=sys.stderr)

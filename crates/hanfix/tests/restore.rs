@@ -336,9 +336,11 @@ fn a_name_one_span_spells_out_is_read_back_in_the_next() {
 
 #[test]
 fn a_span_at_a_line_start_may_open_with_a_symbol() {
-    // `喀` is BF A6: the first pair after the lost byte, A6 C4, is the Greek `δ`.
+    // `喀` is BF A6: the first pair after the lost byte, A6 C4, is the Greek `δ`. The bytes name
+    // every character up to `气`; after it five pairs vanished (`气候湿润` and `气球失误` score
+    // alike under a character trigram), so only what the bytes prove is asserted.
     let fixed = keep_script().fix("?δ砂退瓜抗绕蚴螅磕晡罅坑慰汀?\n");
-    assert!(fixed.contains("纳巴斯峡谷气候湿润，"), "{fixed}");
+    assert!(fixed.contains("纳巴斯峡谷气"), "{fixed}");
     assert!(!fixed.contains('?'), "{fixed}");
 }
 
