@@ -876,6 +876,16 @@ fn markup_an_orphan_broke_open_is_read_as_what_it_shows() {
 }
 
 #[test]
+fn a_span_of_a_lost_byte_and_broken_markup_is_found_at_a_line_start() {
+    // `第` is B5 DA: B5 was lost and DA swallowed the `&` of `&nbsp;`. Nothing Chinese stands
+    // beside the two `?`, but an entity without its `&` is damage in itself. (The space after
+    // `第 2 条` is left to the width stage, which reads it as a folded ideographic space.)
+    let fixed = fix("第一条 为了规范行政许可的设定和实施,制定本法。\n??nbsp;2&nbsp;条 本法适用于行政许可的设定。");
+    assert!(fixed.contains("制定本法。\n第 2 条"), "{fixed}");
+    assert!(!fixed.contains('?') && !fixed.contains("nbsp"), "{fixed}");
+}
+
+#[test]
 fn a_span_is_judged_by_the_two_characters_after_it() {
     // `意见。⏎新建` shifted from `的`: read with only the next character, `，新` and `。⏎新` were
     // close; the character after it (`建`) makes the line break the likelier reading.

@@ -573,7 +573,16 @@ fn beside_cjk(text: &str, q: usize) -> bool {
         // Just past a folded mark after Chinese text (`的,?⒋ξ`: `，` then a span).
         || (prev.is_some_and(|c| matches!(c, ',' | ';' | ':' | '!')) && cjk(prev2))
         || (next == Some('?') && (cjk(next2) || next2.is_some_and(|c| c.is_ascii_digit())))
+        // A lost byte and an orphan that broke markup open (`⏎??nbsp;4&nbsp;條` is `第 4 條`):
+        // clean text never shows an entity or a tag without its `&` or `<`.
+        || (next == Some('?') && broken_markup_follows(&text[q + 2..]))
         || annotation_follows(&text[q + 1..])
+}
+
+/// Whether `rest` starts with a tag or an entity whose `<` or `&` an orphan swallowed.
+fn broken_markup_follows(rest: &str) -> bool {
+    let w: Vec<char> = rest.chars().take(14).collect();
+    matches!(orphan::swallowed(&w), Some('<' | '&'))
 }
 
 /// Whether an annotation starts within the next few characters (`?cān)`, `??cān)`, `?r(shí)`,
@@ -661,6 +670,15 @@ mod tests {
             unfolded,
             &[fix("，所需的")]
         ));
+    }
+
+    #[test]
+    fn two_marks_before_broken_markup_may_start_a_span_anywhere() {
+        assert!(beside_cjk("\n??nbsp;4&nbsp;條", 1));
+        assert!(beside_cjk("<p>??/p>", 3));
+        // Markup with its `&` or `<` is not broken open.
+        assert!(!beside_cjk("\n??&nbsp;4", 1));
+        assert!(!beside_cjk("\n??</p>", 1));
     }
 
     #[test]
