@@ -886,6 +886,14 @@ fn a_span_of_a_lost_byte_and_broken_markup_is_found_at_a_line_start() {
 }
 
 #[test]
+fn a_span_after_markup_is_read_after_what_the_markup_shows() {
+    // `。` shifted after a closing quote written as an entity and a closing tag: read after
+    // `;`, the span was `南` (C4 CF, whose trail swallowed the `<` as A3 did).
+    let fixed = fix("<p>此地因此得名&ldquo;南亭&rdquo;??/span>初唐时期,在此建立了寺院。</p>");
+    assert_eq!(fixed, "此地因此得名“南亭”。初唐时期，在此建立了寺院。");
+}
+
+#[test]
 fn a_span_is_judged_by_the_two_characters_after_it() {
     // `意见。⏎新建` shifted from `的`: read with only the next character, `，新` and `。⏎新` were
     // close; the character after it (`建`) makes the line break the likelier reading.

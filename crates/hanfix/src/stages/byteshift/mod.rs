@@ -673,6 +673,21 @@ mod tests {
     }
 
     #[test]
+    fn the_text_before_a_span_reads_as_shown() {
+        use search::{open_quotes, shown_before};
+        assert_eq!(shown_before("得名&ldquo;南亭&rdquo;"), ['”', '亭', '南']);
+        assert_eq!(shown_before("南亭</span></b>"), ['亭', '南', '\n']);
+        assert_eq!(shown_before("一天<br/>"), ['\n', '天', '一']);
+        assert_eq!(shown_before("共计&nbsp;"), [' ', '计', '共']);
+        // Not markup: a comparison, an unknown entity, a bare `;`.
+        assert_eq!(shown_before("x>y"), ['y', '>', 'x']);
+        assert_eq!(shown_before("a &foo;"), [';', 'o', 'o']);
+        assert_eq!(shown_before("是;"), [';', '是', '\n']);
+        assert_eq!(open_quotes("他说&ldquo;我们"), (1, 0));
+        assert_eq!(open_quotes("“南亭&rdquo;"), (0, 0));
+    }
+
+    #[test]
     fn two_marks_before_broken_markup_may_start_a_span_anywhere() {
         assert!(beside_cjk("\n??nbsp;4&nbsp;條", 1));
         assert!(beside_cjk("<p>??/p>", 3));

@@ -291,7 +291,81 @@ pub(super) fn open_quotes(line: &str) -> (i32, i32) {
             _ => {}
         }
     }
+    // Quotes a page wrote as entities (the `html` stage decodes them later).
+    if line.contains('&') {
+        q.0 += line.matches("&ldquo;").count() as i32 - line.matches("&rdquo;").count() as i32;
+    }
     q
+}
+
+/// The last three characters of `before` as a reader sees them (the last first, a line break
+/// past the start): a tag is invisible (a `<br>` is a line break) and an entity is its character,
+/// as [`after_markup`] reads the text after a span. The `html` stage runs after this one, so a
+/// span after `&rdquo;` would otherwise start after `;`.
+pub(super) fn shown_before(before: &str) -> [char; 3] {
+    /// Characters of one tag or entity looked back through.
+    const MAX_MARKUP: usize = 40;
+    /// Tags and entities looked back through, in all.
+    const MAX_SKIPPED: usize = 4;
+    let mut out = ['\n'; 3];
+    let mut n = 0;
+    let mut skipped = 0;
+    let mut rest = before;
+    while n < 3 {
+        let Some(c) = rest.chars().next_back() else {
+            break;
+        };
+        let head = &rest[..rest.len() - c.len_utf8()];
+        let markup = match c {
+            _ if skipped >= MAX_SKIPPED => None,
+            '>' => head
+                .char_indices()
+                .rev()
+                .take(MAX_MARKUP)
+                .find(|&(_, d)| d == '<' || d == '>' || d == '\n')
+                .filter(|&(_, d)| d == '<')
+                .and_then(|(open, _)| {
+                    let name = head[open + 1..].trim_start_matches('/');
+                    let len = name
+                        .bytes()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                    let br = name[..len].eq_ignore_ascii_case("br");
+                    (len > 0 && name.as_bytes()[0].is_ascii_alphabetic())
+                        .then_some((open, br.then_some('\n')))
+                }),
+            ';' => head
+                .char_indices()
+                .rev()
+                .take(MAX_MARKUP.min(12))
+                .find(|&(_, d)| !(d.is_ascii_alphanumeric() || d == '#'))
+                .filter(|&(_, d)| d == '&')
+                .and_then(|(amp, _)| {
+                    crate::stages::html::entity(&head[amp + 1..]).map(|e| (amp, Some(e)))
+                }),
+            _ => None,
+        };
+        match markup {
+            Some((at, shown)) => {
+                skipped += 1;
+                rest = &rest[..at];
+                if let Some(e) = shown {
+                    out[n] = if e.is_whitespace() && e != '\n' {
+                        ' '
+                    } else {
+                        e
+                    };
+                    n += 1;
+                }
+            }
+            None => {
+                out[n] = c;
+                n += 1;
+                rest = head;
+            }
+        }
+    }
+    out
 }
 
 /// Scores `c` after the hypothesis's last two characters and appends it.
@@ -343,10 +417,7 @@ pub(super) const LINE_CONTEXT: usize = 4096;
 /// as earlier repairs left it (see `repaired_before`): its last characters are the search's
 /// context, and its quotes are the ones the line has opened.
 pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<&str>) -> Search {
-    let mut before = context.unwrap_or(&text[..q]).chars().rev();
-    let prev = before.next().unwrap_or('\n');
-    let prev2 = before.next().unwrap_or('\n');
-    let prev3 = before.next().unwrap_or('\n');
+    let [prev, prev2, prev3] = shown_before(context.unwrap_or(&text[..q]));
     // ASCII marks in the context after Chinese text are read as the fullwidth marks they stand
     // for (the punctuation stage widens them): after `事項,` a span starts a clause, as after `，`.
     let (id2, id1) = (
