@@ -42,8 +42,8 @@ impl Stage for Punct {
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         if doc.folded {
-            widen_folded(text, out);
-            widen_spaces(text, Model::get(), out);
+            let brackets = widen_folded(text, out);
+            widen_spaces(text, &brackets, Model::get(), out);
             out.sort_by_key(|r| r.start);
         } else {
             widen(text, out);
@@ -153,10 +153,17 @@ const SPACE_RUN: usize = 4;
 
 /// Proposes U+3000 for runs of ASCII spaces between Chinese text (or before Chinese text at the
 /// start of a line) where the model prefers ideographic spaces by [`SPACE_MARGIN`], scored with
-/// the two characters on each side. (The same test for `－／～｜％．` folded to ASCII changed
+/// the two characters on each side. A `(` that `brackets` (sorted one-byte replacements) widens
+/// counts as the `（` it becomes: `第 2 條 (刪除)` is `第 2 條　（刪除）` in Taiwan's laws. (The same test for `－／～｜％．` folded to ASCII changed
 /// nothing on the training subsets: they are rare beside Chinese text and the model rarely
 /// prefers them.)
-pub fn widen_spaces(text: &str, model: &Model, out: &mut Vec<Replacement>) {
+pub fn widen_spaces(
+    text: &str,
+    brackets: &[Replacement],
+    model: &Model,
+    out: &mut Vec<Replacement>,
+) {
+    let widened = |at: usize| brackets.binary_search_by_key(&at, |r| r.start).is_ok();
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(rel) = bytes[from..].iter().position(|&b| b == b' ') {
@@ -167,11 +174,20 @@ pub fn widen_spaces(text: &str, model: &Model, out: &mut Vec<Replacement>) {
         let mut before = text[..start].chars().rev();
         let (b1, b2) = (before.next(), before.next());
         let line_start = b1.is_none_or(|c| c == '\n');
-        if run > SPACE_RUN || !(line_start || is_cjk(b1)) || !is_cjk(text[end..].chars().next()) {
+        let bracket = bytes.get(end) == Some(&b'(') && widened(end);
+        if run > SPACE_RUN
+            || !(line_start || is_cjk(b1))
+            || !(bracket || is_cjk(text[end..].chars().next()))
+        {
             continue;
         }
         let (b1, b2) = (b1.unwrap_or('\n'), b2.unwrap_or('\n'));
-        let after: String = text[end..].chars().take(2).collect();
+        let after: String = text[end..]
+            .chars()
+            .take(2)
+            .enumerate()
+            .map(|(i, c)| if i == 0 && bracket { '（' } else { c })
+            .collect();
         let score = |space: char| {
             let mut s: String = std::iter::repeat_n(space, run).collect();
             s.push_str(&after);
@@ -207,14 +223,16 @@ fn is_cjk(c: Option<char>) -> bool {
 }
 
 /// [`widen_brackets`] and [`widen`] in a folded document, where a mark beside a bracket that
-/// widens is beside Chinese punctuation. `out` is left sorted.
-fn widen_folded(text: &str, out: &mut Vec<Replacement>) {
+/// widens is beside Chinese punctuation. `out` is left sorted; the bracket replacements are also
+/// returned, sorted.
+fn widen_folded(text: &str, out: &mut Vec<Replacement>) -> Vec<Replacement> {
     let mut brackets = Vec::new();
     widen_brackets(text, &mut brackets);
     brackets.sort_by_key(|r| r.start);
     widen_beside(text, &brackets, out);
-    out.extend(brackets);
+    out.extend(brackets.iter().cloned());
     out.sort_by_key(|r| r.start);
+    brackets
 }
 
 /// Whether `b` is a mark writers repeat for emphasis (`!!`, `??`, `?!`).
@@ -295,7 +313,9 @@ mod tests {
     }
 
     fn apply_brackets(text: &str) -> String {
-        crate::text::apply_with(text, widen_folded)
+        crate::text::apply_with(text, |t, out| {
+            widen_folded(t, out);
+        })
     }
 
     #[test]
@@ -339,7 +359,10 @@ mod tests {
     }
 
     fn apply_spaces(text: &str) -> String {
-        crate::text::apply_with(text, |t, out| widen_spaces(t, Model::get(), out))
+        crate::text::apply_with(text, |t, out| {
+            let brackets = widen_folded(t, &mut Vec::new());
+            widen_spaces(t, &brackets, Model::get(), out)
+        })
     }
 
     #[test]
@@ -348,6 +371,8 @@ mod tests {
         // The mainland convention, Latin text, digits: ASCII.
         assert_eq!(apply_spaces("第三条 本法"), "第三条 本法");
         assert_eq!(apply_spaces("第 3 條"), "第 3 條");
+        // Before a bracket that widens, as before the `（` it becomes.
+        assert_eq!(apply_spaces("第 2 條 (刪除)"), "第 2 條\u{3000}(刪除)");
         assert_eq!(apply_spaces("hello world 你好"), "hello world 你好");
     }
 
