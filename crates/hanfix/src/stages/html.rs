@@ -362,7 +362,8 @@ fn spaces_after_stops(text: &str) -> bool {
 /// Chinese text never has a full-width comma followed by another comma or an enumeration comma,
 /// and no text at all writes `,、`, so the second mark is dropped. `,,` loses its second comma
 /// only in Chinese text, found past closing brackets, quotes and entities on either side
-/// (`（240年）,,随后`, `10km,,有效`): `1,,2` and `a,,b` may be data.
+/// (`（240年）,,随后`, `10km,,有效`), or as a thousands separator in a number beside Chinese
+/// text (`海拔3,,892公尺`: three digits follow and end the group): `1,,2` and `a,,b` may be data.
 pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
@@ -374,7 +375,11 @@ pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
         };
         let doubled = match (c, d) {
             ('，', '，' | ',' | '、') | (',', '、') => true,
-            (',', ',') => chinese_before(text, i) || chinese_after(text, j + 1),
+            (',', ',') => {
+                chinese_before(text, i)
+                    || chinese_after(text, j + 1)
+                    || doubled_separator(text, i, j + 1)
+            }
             _ => false,
         };
         if doubled {
@@ -388,6 +393,20 @@ pub fn doubled_commas(text: &str, out: &mut Vec<Replacement>) {
             iter.next();
         }
     }
+}
+
+/// Whether `,,` at `i..after` separates thousands in a number that stands beside Chinese text: a
+/// digit before it, a group of exactly three digits after it.
+fn doubled_separator(text: &str, i: usize, after: usize) -> bool {
+    let b = text.as_bytes();
+    let group = b[after..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if group != 3 || !i.checked_sub(1).is_some_and(|k| b[k].is_ascii_digit()) {
+        return false;
+    }
+    let numeric = |c: &&u8| c.is_ascii_digit() || **c == b',' || **c == b'.';
+    let start = i - b[..i].iter().rev().take_while(numeric).count();
+    let end = after + b[after..].iter().take_while(numeric).count();
+    chinese_before(text, start) || chinese_after(text, end)
 }
 
 /// How far [`chinese_before`] and [`chinese_after`] look past ASCII marks and entities.
@@ -602,6 +621,11 @@ mod tests {
         assert_eq!(fix("他说,,好"), "他说,好");
         assert_eq!(fix("甲、乙，丙"), "甲、乙，丙");
         assert_eq!(fix("1,,2"), "1,,2");
+        // A doubled thousands separator in a number beside Chinese text.
+        assert_eq!(fix("海拔3,,892公尺"), "海拔3,892公尺");
+        assert_eq!(fix("約 2,451,,545。"), "約 2,451,545。");
+        assert_eq!(fix("1,,446 and 2"), "1,,446 and 2");
+        assert_eq!(fix("共1,,44人"), "共1,,44人");
     }
 
     #[test]
