@@ -894,6 +894,24 @@ fn a_span_after_markup_is_read_after_what_the_markup_shows() {
 }
 
 #[test]
+fn a_quote_an_earlier_line_opened_may_close_in_a_span() {
+    // `。」⏎` shifted: A1 lost, A3 A1 is `！` (folded to `!`), B9 swallowed the line break. The
+    // quote opened two lines up; counted on its own line only, `」` looked unopened and `。`
+    // won (`。。`).
+    for (first, last) in [
+        (
+            "教練說：「我們與他商量只踢半場。",
+            "他在那個時候進球對我們來說是非常幸運的",
+        ),
+        ("市長說：「這座橋已經使用了五十年。", "工程將在明年春天開始"),
+    ] {
+        let damaged = format!("{first}\n它需要全面的檢修。\n{last}?!?市議會下週將討論預算。\n");
+        let fixed = keep_script().fix(&damaged);
+        assert!(fixed.contains(&format!("{last}。」\n市議會")), "{fixed}");
+    }
+}
+
+#[test]
 fn a_span_is_judged_by_the_two_characters_after_it() {
     // `意见。⏎新建` shifted from `的`: read with only the next character, `，新` and `。⏎新` were
     // close; the character after it (`建`) makes the line break the likelier reading.

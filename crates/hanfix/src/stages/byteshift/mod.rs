@@ -685,6 +685,18 @@ mod tests {
         assert_eq!(shown_before("是;"), [';', '是', '\n']);
         assert_eq!(open_quotes("他说&ldquo;我们"), (1, 0));
         assert_eq!(open_quotes("“南亭&rdquo;"), (0, 0));
+        use search::inherited_quotes;
+        let text = "她說：「我們很好。\n然後「他來了」。\n我必須撐著";
+        assert_eq!(
+            inherited_quotes(text, text.rfind('\n').unwrap() + 1),
+            (0, 1)
+        );
+        let text = "她說：「我們很好。」\n我必須撐著";
+        assert_eq!(
+            inherited_quotes(text, text.rfind('\n').unwrap() + 1),
+            (0, 0)
+        );
+        assert_eq!(inherited_quotes("abc", 1), (0, 0));
     }
 
     #[test]

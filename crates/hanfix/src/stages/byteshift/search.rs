@@ -298,6 +298,22 @@ pub(super) fn open_quotes(line: &str) -> (i32, i32) {
     q
 }
 
+/// Quotes the lines before the one starting at `line_start` left open, each kind 0 or 1: a quote
+/// that runs over several paragraphs closes on a later line than it opens (`「我們與他商討…⏎…
+/// 是非常幸運的。」`), so a closing quote there is not unlikely. Read over [`LINE_CONTEXT`] bytes
+/// (damaged text, as it stands); nothing when the line's start is not known.
+pub(super) fn inherited_quotes(text: &str, line_start: usize) -> (i32, i32) {
+    if line_start == 0 || text.as_bytes()[line_start - 1] != b'\n' {
+        return (0, 0);
+    }
+    let mut from = line_start.saturating_sub(LINE_CONTEXT);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let (d, c) = open_quotes(&text[from..line_start]);
+    (d.clamp(0, 1), c.clamp(0, 1))
+}
+
 /// The last three characters of `before` as a reader sees them (the last first, a line break
 /// past the start): a tag is invisible (a `<br>` is a line break) and an entity is its character,
 /// as [`after_markup`] reads the text after a span. The `html` stage runs after this one, so a
@@ -428,6 +444,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
     // trigger every few characters would cost quadratic time otherwise.
     let line_start = line_start_near(text, q, LINE_CONTEXT);
     let line_end = line_end_near(text, q, LINE_CONTEXT);
+    let inherited = inherited_quotes(text, line_start);
     let w: Vec<char> = text[q..line_end].chars().take(MAX_SPAN).collect();
     // The two characters after a span (as model ids), past an annotation, reading markup an
     // orphan byte may have broken open as what it shows; the second is `None` past markup (a
@@ -460,10 +477,13 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
         pos: 1,
         pending: None,
         out: String::new(),
-        quotes: open_quotes(match context {
-            Some(c) => c.rfind('\n').map_or(c, |p| &c[p + 1..]),
-            None => &text[line_start..q],
-        }),
+        quotes: {
+            let (d, c) = open_quotes(match context {
+                Some(c) => c.rfind('\n').map_or(c, |p| &c[p + 1..]),
+                None => &text[line_start..q],
+            });
+            (d + inherited.0, c + inherited.1)
+        },
         last2: id2,
         last: id1,
         score: SHIFT_PRIOR,
@@ -594,7 +614,8 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
             h.score += model.logp3_id(h.last, next, n2);
         }
         let (d, c) = rest_quotes[h.pos.min(n)];
-        if h.quotes.0 + d > 0 || h.quotes.1 + c > 0 {
+        // A quote an earlier line opened may stay open; one this line opens should close.
+        if h.quotes.0 + d > inherited.0 || h.quotes.1 + c > inherited.1 {
             h.score -= QUOTE_PENALTY;
         }
         let (l2, l1) = literal_ctx[h.pos];
