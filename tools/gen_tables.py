@@ -255,16 +255,20 @@ def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
                 # mojibake (涓, the GBK reading of 中's first two UTF-8 bytes, is listed 12958 times).
                 continue
             w = JIEBA_SCALE * math.sqrt(freq)
-            tok = word.translate(table)
             for c in word:
                 unfolded["jieba"][c] += w
-            for c in tok:
-                uni[c] += w
-            for i in range(len(tok) - 1):
-                bi[tok[i : i + 2]] += w
-            for i in range(len(tok) - 2):
-                tri[tok[i : i + 3]] += w
+            add_word(word.translate(table), w, uni, bi, tri)
     return uni, bi, tri
+
+
+def add_word(tok: str, w: float, uni: Counter, bi: Counter, tri: Counter) -> None:
+    """Adds weight `w` to the unigrams, bigrams and trigrams inside one word (none across words)."""
+    for c in tok:
+        uni[c] += w
+    for i in range(len(tok) - 1):
+        bi[tok[i : i + 2]] += w
+    for i in range(len(tok) - 2):
+        tri[tok[i : i + 3]] += w
 
 
 def unpack_msgpack(data: bytes):
@@ -326,13 +330,7 @@ def read_wordfreq(path: str, table: dict[int, str], jieba_total: float):
             if len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
                 continue
             w = JIEBA_SCALE * math.sqrt(max(1, round(freq * jieba_total)))
-            tok = word.translate(table)
-            for c in tok:
-                uni[c] += w
-            for i2 in range(len(tok) - 1):
-                bi[tok[i2 : i2 + 2]] += w
-            for i3 in range(len(tok) - 2):
-                tri[tok[i3 : i3 + 3]] += w
+            add_word(word.translate(table), w, uni, bi, tri)
     return uni, bi, tri
 
 
