@@ -42,9 +42,7 @@ impl Stage for Punct {
 
     fn run(&self, text: &str, doc: &mut Doc<'_>, out: &mut Vec<Replacement>) {
         if doc.folded {
-            let brackets = widen_folded(text, out);
-            widen_spaces(text, &brackets, Model::get(), out);
-            out.sort_by_key(|r| r.start);
+            widen_folded(text, Some(Model::get()), out);
         } else {
             widen(text, out);
         }
@@ -154,9 +152,9 @@ const SPACE_RUN: usize = 4;
 /// Proposes U+3000 for runs of ASCII spaces between Chinese text (or before Chinese text at the
 /// start of a line) where the model prefers ideographic spaces by [`SPACE_MARGIN`], scored with
 /// the two characters on each side. A `(` that `brackets` (sorted one-byte replacements) widens
-/// counts as the `（` it becomes: `第 2 條 (刪除)` is `第 2 條　（刪除）` in Taiwan's laws. (The same test for `－／～｜％．` folded to ASCII changed
-/// nothing on the training subsets: they are rare beside Chinese text and the model rarely
-/// prefers them.)
+/// counts as the `（` it becomes: `第 2 條 (刪除)` is `第 2 條　（刪除）` in Taiwan's laws. (The
+/// same test for `－／～｜％．` folded to ASCII changed nothing on the training subsets: they are
+/// rare beside Chinese text and the model rarely prefers them.)
 pub fn widen_spaces(
     text: &str,
     brackets: &[Replacement],
@@ -182,12 +180,10 @@ pub fn widen_spaces(
             continue;
         }
         let (b1, b2) = (b1.unwrap_or('\n'), b2.unwrap_or('\n'));
-        let after: String = text[end..]
-            .chars()
-            .take(2)
-            .enumerate()
-            .map(|(i, c)| if i == 0 && bracket { '（' } else { c })
-            .collect();
+        let mut after: String = text[end..].chars().take(2).collect();
+        if bracket {
+            after.replace_range(..1, "（");
+        }
         let score = |space: char| {
             let mut s: String = std::iter::repeat_n(space, run).collect();
             s.push_str(&after);
@@ -222,17 +218,25 @@ fn is_cjk(c: Option<char>) -> bool {
     c.is_some_and(tables::is_chinese)
 }
 
-/// [`widen_brackets`] and [`widen`] in a folded document, where a mark beside a bracket that
-/// widens is beside Chinese punctuation. `out` is left sorted; the bracket replacements are also
-/// returned, sorted.
-fn widen_folded(text: &str, out: &mut Vec<Replacement>) -> Vec<Replacement> {
+/// [`widen_brackets`] in a folded document, sorted by position.
+fn folded_brackets(text: &str) -> Vec<Replacement> {
     let mut brackets = Vec::new();
     widen_brackets(text, &mut brackets);
     brackets.sort_by_key(|r| r.start);
-    widen_beside(text, &brackets, out);
-    out.extend(brackets.iter().cloned());
-    out.sort_by_key(|r| r.start);
     brackets
+}
+
+/// [`widen_brackets`] and [`widen`] in a folded document, where a mark beside a bracket that
+/// widens is beside Chinese punctuation, and with a `model`, [`widen_spaces`]. `out` is left
+/// sorted.
+fn widen_folded(text: &str, model: Option<&Model>, out: &mut Vec<Replacement>) {
+    let brackets = folded_brackets(text);
+    widen_beside(text, &brackets, out);
+    if let Some(model) = model {
+        widen_spaces(text, &brackets, model, out);
+    }
+    out.extend(brackets);
+    out.sort_by_key(|r| r.start);
 }
 
 /// Whether `b` is a mark writers repeat for emphasis (`!!`, `??`, `?!`).
@@ -313,9 +317,7 @@ mod tests {
     }
 
     fn apply_brackets(text: &str) -> String {
-        crate::text::apply_with(text, |t, out| {
-            widen_folded(t, out);
-        })
+        crate::text::apply_with(text, |t, out| widen_folded(t, None, out))
     }
 
     #[test]
@@ -360,8 +362,7 @@ mod tests {
 
     fn apply_spaces(text: &str) -> String {
         crate::text::apply_with(text, |t, out| {
-            let brackets = widen_folded(t, &mut Vec::new());
-            widen_spaces(t, &brackets, Model::get(), out)
+            widen_spaces(t, &folded_brackets(t), Model::get(), out)
         })
     }
 

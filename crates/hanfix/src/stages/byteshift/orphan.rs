@@ -90,9 +90,9 @@ pub(super) fn after_markup(rest: &[char]) -> Option<char> {
 }
 
 /// Characters of one tag or entity [`after_markup`] looks through.
-const MAX_MARKUP: usize = 40;
+pub(super) const MAX_MARKUP: usize = 40;
 /// Tags and entities in a row [`after_markup`] looks through.
-const MAX_MARKUP_CHAIN: usize = 4;
+pub(super) const MAX_MARKUP_CHAIN: usize = 4;
 
 /// ASCII bytes an orphan lead byte may have swallowed, besides markup: none of them can be a
 /// trail byte, so the lead byte before them is lost with them. A digit stands for the whole class
