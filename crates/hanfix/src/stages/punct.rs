@@ -202,6 +202,61 @@ pub fn widen_spaces(
     }
 }
 
+/// Whether the mark `text[start..end]` stands after spaces that follow Chinese text, with
+/// Chinese text or a digit after it (past spaces too): `选民 ,62岁`, `《名门》 , 在`. On the
+/// training splits, 8 of the 8 marks written so are fullwidth; with a Latin letter after it
+/// (`中文 , English`) the mark is left alone.
+fn spaced_from_cjk(text: &str, start: usize, end: usize) -> bool {
+    let head = text[..start].trim_end_matches(' ');
+    let tail = text[end..].trim_start_matches(' ');
+    head.len() < start
+        && is_cjk(head.chars().next_back())
+        && tail
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || tables::is_chinese(c))
+}
+
+/// Variant tags of MediaWiki's language-conversion markup (`zh-hans`, `zh-tw`, ...): `zh-` and
+/// two to four lowercase letters.
+const VARIANT_TAG: (usize, usize) = (2, 4);
+
+/// Whether `tag` is a variant tag (see [`VARIANT_TAG`]) that opens a rule: it follows `{`, `;`
+/// or `|`.
+fn variant_tag_opens(before: &[u8], tag: &[u8]) -> bool {
+    let Some(letters) = tag.strip_prefix(b"zh-") else {
+        return false;
+    };
+    (VARIANT_TAG.0..=VARIANT_TAG.1).contains(&letters.len())
+        && letters.iter().all(u8::is_ascii_lowercase)
+        && matches!(before.last(), Some(b'{' | b';' | b'|'))
+}
+
+/// Whether the ASCII mark at `i` is syntax of MediaWiki's language-conversion markup, which
+/// wiki-derived text keeps (`-{zh-hans:谍中谍;zh-hk:职业特工队;}-`): the `:` after a variant tag,
+/// the `;` before the next tag or before the closing `}-`. Widening them breaks the markup; every
+/// one of the 86 in the Simplified training split is ASCII.
+fn variant_markup(bytes: &[u8], i: usize) -> bool {
+    const LONGEST: usize = 3 + VARIANT_TAG.1;
+    match bytes.get(i) {
+        Some(b':') => {
+            let head = &bytes[..i];
+            (3 + VARIANT_TAG.0..=LONGEST.min(head.len())).any(|n| {
+                let (before, tag) = head.split_at(head.len() - n);
+                variant_tag_opens(before, tag)
+            })
+        }
+        Some(b';') => {
+            let rest = &bytes[i + 1..];
+            rest.starts_with(b"}-")
+                || (3 + VARIANT_TAG.0..=LONGEST.min(rest.len().saturating_sub(1))).any(|n| {
+                    rest.get(n) == Some(&b':') && variant_tag_opens(&bytes[..=i], &rest[..n])
+                })
+        }
+        _ => false,
+    }
+}
+
 /// The fullwidth form of an ASCII mark this stage handles.
 pub fn fullwidth(c: char) -> Option<char> {
     Some(match c {
@@ -277,7 +332,15 @@ fn widen_beside(text: &str, brackets: &[Replacement], out: &mut Vec<Replacement>
         let after = text[end..].chars().next();
         let bracket_before = start > 0 && bytes[start - 1] == b')' && widened(start - 1);
         let bracket_after = bytes.get(end) == Some(&b'(') && widened(end);
-        if !(is_cjk(before) || is_cjk(after) || bracket_before || bracket_after) {
+        if !(is_cjk(before)
+            || is_cjk(after)
+            || bracket_before
+            || bracket_after
+            || spaced_from_cjk(text, start, end))
+        {
+            continue;
+        }
+        if variant_markup(bytes, i) {
             continue;
         }
         // A time or a ratio written between digits stays ASCII even beside Han text: `8:30`.
@@ -375,6 +438,29 @@ mod tests {
         // Before a bracket that widens, as before the `（` it becomes.
         assert_eq!(apply_spaces("第 2 條 (刪除)"), "第 2 條\u{3000}(刪除)");
         assert_eq!(apply_spaces("hello world 你好"), "hello world 你好");
+    }
+
+    #[test]
+    fn widens_marks_spaced_from_chinese_text() {
+        assert_eq!(apply("选民 ,62岁"), "选民 ，62岁");
+        assert_eq!(apply("《名门》 , 在上海"), "《名门》 ， 在上海");
+        assert_eq!(apply("中文 , English"), "中文 , English");
+        assert_eq!(apply("v1 , 2"), "v1 , 2");
+    }
+
+    #[test]
+    fn leaves_language_conversion_markup() {
+        assert_eq!(
+            apply("译名-{zh-hans:谍中谍3;zh-hk:职业特工队3;zh-tw:不可能的任务;}-,上映"),
+            "译名-{zh-hans:谍中谍3;zh-hk:职业特工队3;zh-tw:不可能的任务;}-，上映"
+        );
+        assert_eq!(
+            apply("-{H|zh-cn:计算机;zh-tw:電腦}-"),
+            "-{H|zh-cn:计算机;zh-tw:電腦}-"
+        );
+        // Not markup: a tag-like word in prose, a `;` before other text.
+        assert_eq!(apply("代码zh-hans:简体"), "代码zh-hans：简体");
+        assert_eq!(apply("甲;乙"), "甲；乙");
     }
 
     #[test]
