@@ -198,10 +198,15 @@ pub(super) fn swallowed_digit(rest: &[char], model: &DocModel) -> (char, f32) {
         .iter()
         .find(|&&c| c != ' ')
         .filter(|_| next.is_ascii_digit());
-    let digit = match (run, unit) {
-        (3, Some('年')) if next == '0' => '2',
-        (3, Some('年')) => '1',
-        (1, Some('月')) if next <= '2' => '1',
+    // The document's own numbers before the same two characters come first.
+    let seen = rest
+        .get(1)
+        .and_then(|&second| model.first_digit_before([next, second]));
+    let digit = match (seen, run, unit) {
+        (Some(seen), _, _) => seen,
+        (None, 3, Some('年')) if next == '0' => '2',
+        (None, 3, Some('年')) => '1',
+        (None, 1, Some('月')) if next <= '2' => '1',
         _ => digit,
     };
     (digit, share + displaced + longer)
@@ -417,6 +422,26 @@ mod tests {
         assert_eq!(digit("019年").0, '2');
         assert_eq!(digit("0月18日").0, '1');
         assert_eq!(digit("321人").0, '2');
+    }
+
+    #[test]
+    fn a_swallowed_digit_is_the_one_the_document_writes_there() {
+        let text = "乘坐4号线到人民广场，换乘10号线。4号线每五分钟一班，14号线也是。";
+        let model = DocModel::new(text, &[]);
+        let digit = |s: &str| swallowed_digit(&s.chars().collect::<Vec<_>>(), &model).0;
+        // `4号线` twice, `14号线` starts with 1 before `4号`: line 4 it is.
+        assert_eq!(digit("号线车站"), '4');
+        // `10号线` is the only number before `0号`.
+        assert_eq!(digit("0号线外环"), '1');
+        // Nothing the document says: the shares decide, as without it.
+        let plain = DocModel::new("", &[]);
+        assert_eq!(digit("个月"), swallowed_digit(&['个', '月'], &plain).0);
+        // Damage the document model excludes says nothing.
+        let excluded = DocModel::new(text, &[(0, text.len())]);
+        assert_eq!(swallowed_digit(&['号', '线'], &excluded).0, '1');
+        // A tie says nothing either.
+        let tie = DocModel::new("3号线和5号线", &[]);
+        assert_eq!(swallowed_digit(&['号', '线'], &tie).0, '1');
     }
 
     #[test]
