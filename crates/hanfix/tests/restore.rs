@@ -295,6 +295,15 @@ fn the_character_after_a_vanished_pair_is_chosen_with_what_follows_it() {
 }
 
 #[test]
+fn a_closing_quote_the_model_ranks_low_still_closes_the_line_s_opening_one() {
+    // `果”，` is B9 FB A1 B1 A3 AC: shifted, FB A1 and AC B9 (`，关`) vanish, so `”` keeps only
+    // its trail B1, which `时` (CA B1) shares. The model prefers `效果时`; only the `“` left
+    // open says otherwise, and the search must keep the `”` reading until the line's end.
+    let damaged = "专家认为“?Ч保丶谟诔て诩岢侄土渡硖濉?";
+    assert_eq!(fix(damaged), "专家认为“效果”，关键在于长期坚持锻炼身体。");
+}
+
+#[test]
 fn a_line_that_lost_its_characters_to_question_marks_is_left_alone_beside_a_shifted_one() {
     // An encoder without Chinese wrote `?` for every other character of the first line: no byte
     // shift reads like that, and it is left as it is. The shifted line after it is repaired.

@@ -46,7 +46,7 @@ pub(super) fn expand_gap(
 ///
 /// Ranked before any hypothesis is built (with the priors [`push`] adds), so that only the
 /// readings kept are built: the same choice as building all of them, sorting them by rank (a
-/// stable sort) and keeping the first [`GAP_BEAM`] distinct states, as [`prune`] does by score.
+/// stable sort) and keeping the first [`GAP_BEAM`] distinct states, as [`prune`] does by its rank.
 fn keep_gap_readings<const N: usize>(
     h: &Hyp,
     readings: &[(f32, [(char, u32); N])],
@@ -77,10 +77,13 @@ fn keep_gap_readings<const N: usize>(
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
     // The search state after a reading: position and pending byte are the same for all of them.
-    let mut seen = Vec::with_capacity(GAP_BEAM);
+    // Past the first [`GAP_BEAM`] states, a reading that leaves the quotes otherwise open is
+    // still kept, the best of each count: the model does not see quotes, the search's finish
+    // does (a `”` the model ranks low may close the line's `“`).
+    let mut seen: Vec<GapState> = Vec::with_capacity(GAP_BEAM);
     for (_, i, quotes) in ranked {
-        if seen.len() >= GAP_BEAM {
-            break;
+        if seen.len() >= GAP_BEAM && seen.iter().any(|s| s.1 == quotes) {
+            continue;
         }
         let Some((score, chars)) = readings.get(i) else {
             continue;
@@ -95,6 +98,10 @@ fn keep_gap_readings<const N: usize>(
         next.push(g);
     }
 }
+
+/// What tells the search states after two readings of a vanished pair apart: the last two
+/// characters and the open quotes (position and pending byte are the same for all of them).
+type GapState = (Option<(u32, u32)>, (i32, i32));
 
 /// Model ids of the last two of `chars`, the search state's.
 fn last_two(chars: &[(char, u32)]) -> Option<(u32, u32)> {
@@ -163,12 +170,26 @@ pub(super) fn score_gap(
             }
         }
     }
+    // The best reading with a quote mark is kept whatever its rank (see `keep_gap_readings`).
+    let quote = scored
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| QUOTE_MARKS.contains(&r.second.0))
+        .max_by(|a, b| a.1.score.total_cmp(&b.1.score))
+        .map(|(i, _)| i);
     if scored.len() > keep {
-        scored.select_nth_unstable_by(keep, |a, b| b.score.total_cmp(&a.score));
-        scored.truncate(keep);
+        let quote = quote.map(|i| scored.swap_remove(i));
+        if scored.len() > keep {
+            scored.select_nth_unstable_by(keep, |a, b| b.score.total_cmp(&a.score));
+            scored.truncate(keep);
+        }
+        scored.extend(quote);
     }
     scored
 }
+
+/// The quote marks whose balance on the line the search's finish judges.
+const QUOTE_MARKS: [char; 4] = ['“', '”', '「', '」'];
 
 /// Expands `h` with two vanished pairs in a row before the damaged character `b1 b2`: the
 /// original held `(lead, p1)`, `(p2, q1)` and `(q2, b1)`, where `(p1, p2)` and `(q1, q2)` fell
@@ -219,7 +240,8 @@ mod tests {
     }
 
     /// What `keep_gap_readings` stands for: every reading built and ranked, a stable sort by
-    /// rank, then the first [`GAP_BEAM`] distinct states (as the search's pruning keeps them).
+    /// rank, then the first [`GAP_BEAM`] distinct states (as the search's pruning keeps them),
+    /// and after them the first of each count of open quotes not kept yet.
     fn build_all_then_prune<const N: usize>(
         h: &Hyp,
         readings: &[(f32, [(char, u32); N])],
@@ -239,11 +261,12 @@ mod tests {
             })
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut states = Vec::new();
+        let mut states: Vec<State> = Vec::new();
         let mut kept = Vec::new();
         for (_, g) in all {
             let key = (g.pos, g.pending, g.last2, g.last, g.quotes);
-            if states.len() < GAP_BEAM && !states.contains(&key) {
+            let new_quotes = !states.iter().any(|s| s.4 == g.quotes);
+            if (states.len() < GAP_BEAM || new_quotes) && !states.contains(&key) {
                 states.push(key);
                 kept.push(g);
             }
@@ -289,7 +312,9 @@ mod tests {
                 keep_gap_readings(&h, &readings, 1, Some(0xB0), after, &model, &mut kept);
                 let reference = build_all_then_prune(&h, &readings, after, &model);
                 assert_eq!(seen(&kept), seen(&reference), "pos {pos}, after {after:?}");
-                assert_eq!(kept.len(), GAP_BEAM);
+                // The beam, and the best reading that closes a quote, ranked below it.
+                assert_eq!(kept.len(), GAP_BEAM + 1, "pos {pos}, after {after:?}");
+                assert_eq!(kept.last().map(|g| g.quotes), Some((-1, 0)));
             }
         }
     }

@@ -605,6 +605,16 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
             _ => (d, c),
         };
     }
+    // What a hypothesis pays at its finish for the quotes it would leave open there: a quote an
+    // earlier line opened may stay open; one this line opens should close.
+    let quote_debt = |h: &Hyp| {
+        let (d, c) = rest_quotes[h.pos.min(n)];
+        if h.quotes.0 + d > inherited.0 || h.quotes.1 + c > inherited.1 {
+            QUOTE_PENALTY
+        } else {
+            0.0
+        }
+    };
     let mut finished = Finished::new(n);
     let mut named = Named::new(n);
     let finish = |h: Hyp, finished: &mut Finished| {
@@ -614,11 +624,7 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
         if let Some(n2) = next2 {
             h.score += model.logp3_id(h.last, next, n2);
         }
-        let (d, c) = rest_quotes[h.pos.min(n)];
-        // A quote an earlier line opened may stay open; one this line opens should close.
-        if h.quotes.0 + d > inherited.0 || h.quotes.1 + c > inherited.1 {
-            h.score -= QUOTE_PENALTY;
-        }
+        h.score -= quote_debt(&h);
         let (l2, l1) = literal_ctx[h.pos];
         let mut base = literal[h.pos] + model.logp3_id(l2, l1, next);
         if let Some(n2) = next2 {
@@ -730,7 +736,10 @@ pub(super) fn repair_at(text: &str, q: usize, model: &DocModel, context: Option<
                 expand_gap2(&h, lead, bytes, after, model, &mut next);
             }
         }
-        prune(&mut next, BEAM);
+        // Ranked with what each would pay for its quotes if it finished now: the model does not
+        // see them, so a `”` that closes the line's `“` would otherwise fall out of the beam
+        // before the finish could prefer it.
+        prune(&mut next, BEAM, |h| h.score - quote_debt(h));
         // Abandon hypotheses far behind the literal reading, and all of them once none is close
         // to beating the best repair found so far.
         let best_gain = finished.best_gain;
@@ -957,9 +966,9 @@ pub(super) fn extend(
 /// quotes (the quote balance is scored at the end of the span).
 pub(super) type State = (usize, Option<u8>, u32, u32, (i32, i32));
 
-/// Keeps the best hypothesis per search [`State`], then the best `beam` of those.
-pub(super) fn prune(hyps: &mut Vec<Hyp>, beam: usize) {
-    hyps.sort_by(|a, b| b.score.total_cmp(&a.score));
+/// Keeps the best hypothesis per search [`State`], then the best `beam` of those, best by `rank`.
+pub(super) fn prune(hyps: &mut Vec<Hyp>, beam: usize, rank: impl Fn(&Hyp) -> f32) {
+    hyps.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
     keep_best(hyps, beam);
 }
 
