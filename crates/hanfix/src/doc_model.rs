@@ -205,7 +205,7 @@ fn first_digits(text: &str, excluded: &[(usize, usize)]) -> Vec<([char; 2], u8)>
     };
     let mut out = Vec::new();
     let mut prev_digit = false;
-    let mut it = text.char_indices().peekable();
+    let mut it = text.char_indices();
     while let Some((i, c)) = it.next() {
         let d = digit_value(c);
         if let (Some(d), false) = (d, prev_digit) {

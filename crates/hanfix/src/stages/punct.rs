@@ -3,7 +3,8 @@
 //! Crawlers and converters fold `，：；！？` to `,:;!?`. With `--punct auto` an ASCII mark becomes
 //! fullwidth when a Han character or a CJK punctuation mark stands right before or after it
 //! (`24日,习近平` → `24日，习近平`, `1/6;高` → `1/6；高`). Between Latin letters or digits on both
-//! sides it stays (`3,000`, `v1.2: fix`, `22:08:32`).
+//! sides it stays (`3,000`, `v1.2: fix`, `22:08:32`), and so does the syntax of MediaWiki's
+//! language-conversion markup (`-{zh-hans:计算机;zh-tw:電腦;}-`), which wiki-derived text keeps.
 //!
 //! Brackets are ASCII in much clean Chinese text, so `(` and `)` are widened only in a document
 //! whose punctuation was folded as a whole: at least [`FOLDED_MIN`] ASCII marks beside Chinese
