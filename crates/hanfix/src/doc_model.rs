@@ -17,6 +17,7 @@ use std::ops::Deref;
 
 use crate::model::{Context, Model};
 use crate::tables::{self, class};
+use crate::text::ascii_digit;
 
 /// Weight of the document's bigram distribution in the mixture, chosen with a model that had not
 /// seen the training subsets `hans_small`/`hant_small` (0.05, 0.1, 0.15, 0.2 and 0.3 tried, and
@@ -74,13 +75,33 @@ impl DocModel {
         let mut holes = excluded.iter().peekable();
         let mut prev = 0u32;
         let (mut trad, mut simp) = (0usize, 0usize);
+        // The first digit of each number whose digit and next two characters lie outside the
+        // holes, keyed by those two; the number still waiting for them; whether `c` follows a
+        // digit.
+        let mut first_digits: Vec<([char; 2], u8)> = Vec::new();
+        let mut number: Option<(u8, Option<char>)> = None;
+        let mut prev_digit = false;
         for (i, c) in text.char_indices() {
             while holes.peek().is_some_and(|&&(_, end)| end <= i) {
                 holes.next();
             }
+            let digit = digit_value(c);
+            let after_digit = std::mem::replace(&mut prev_digit, digit.is_some());
             if holes.peek().is_some_and(|&&(start, _)| start <= i) {
                 prev = 0;
+                number = None;
                 continue;
+            }
+            number = match number {
+                Some((first, None)) => Some((first, Some(ascii_digit(c)))),
+                Some((first, Some(a))) => {
+                    first_digits.push(([a, ascii_digit(c)], first));
+                    None
+                }
+                None => None,
+            };
+            if let (Some(d), false) = (digit, after_digit) {
+                number = Some((d, None));
             }
             let cls = tables::class(c);
             trad += usize::from(cls & class::TRAD != 0);
@@ -92,6 +113,7 @@ impl DocModel {
             prev = id;
         }
         pairs.sort_unstable();
+        first_digits.sort_unstable();
         let mut rows = vec![Row::default(); model.vocab_size() as usize];
         let mut next: Vec<(u32, u32)> = Vec::new();
         for &(b, c) in &pairs {
@@ -122,7 +144,7 @@ impl DocModel {
             },
             folded_before_shift: false,
             lost_symbols: false,
-            first_digits: first_digits(text, excluded),
+            first_digits,
         }
     }
 
@@ -183,43 +205,9 @@ impl DocModel {
     }
 }
 
-/// `c`, with a fullwidth digit written as the ASCII digit it stands for.
-fn ascii_digit(c: char) -> char {
-    match c {
-        '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    }
-}
-
 /// The value of an ASCII or fullwidth digit.
 fn digit_value(c: char) -> Option<u8> {
     ascii_digit(c).to_digit(10).map(|d| d as u8)
-}
-
-/// The first digit of every number in `text` whose digit and two following characters lie
-/// outside `excluded` (sorted byte ranges), keyed by those two characters, sorted.
-fn first_digits(text: &str, excluded: &[(usize, usize)]) -> Vec<([char; 2], u8)> {
-    let outside = |at: usize| {
-        let i = excluded.partition_point(|&(_, end)| end <= at);
-        excluded.get(i).is_none_or(|&(start, _)| at < start)
-    };
-    let mut out = Vec::new();
-    let mut prev_digit = false;
-    let mut it = text.char_indices();
-    while let Some((i, c)) = it.next() {
-        let d = digit_value(c);
-        if let (Some(d), false) = (d, prev_digit) {
-            let mut rest = it.clone();
-            if let (Some((j, a)), Some((k, b))) = (rest.next(), rest.next()) {
-                if outside(i) && outside(j) && outside(k) {
-                    out.push(([ascii_digit(a), ascii_digit(b)], d));
-                }
-            }
-        }
-        prev_digit = d.is_some();
-    }
-    out.sort_unstable();
-    out
 }
 
 /// A context `(a, b)` of a [`DocModel`], looked up once (see [`DocModel::context`]).

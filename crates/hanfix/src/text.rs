@@ -259,6 +259,15 @@ fn splice(
     text
 }
 
+/// `c`, with a fullwidth digit written as the ASCII digit it stands for (the model shares one
+/// class between them).
+pub(crate) fn ascii_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// Where the line holding byte offset `at` (a char boundary) starts, looking back at most about
 /// `reach` bytes: code that looks at the line around each of many points of one long line stays
 /// linear in the line's length.

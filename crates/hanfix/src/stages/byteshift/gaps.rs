@@ -170,15 +170,23 @@ pub(super) fn score_gap(
             }
         }
     }
-    // The best reading with a quote mark is kept whatever its rank (see `keep_gap_readings`).
-    let quote = scored
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| QUOTE_MARKS.contains(&r.second.0))
-        .max_by(|a, b| a.1.score.total_cmp(&b.1.score))
-        .map(|(i, _)| i);
     if scored.len() > keep {
-        let quote = quote.map(|i| scored.swap_remove(i));
+        // The best reading with a quote mark is kept whatever its rank (see
+        // `keep_gap_readings`). A quote mark's trail byte must be among `seconds` (its lead A1 is
+        // a user-defined trail), so most calls skip the scan.
+        let quote = seconds
+            .iter()
+            .any(|&x| pair(0xA1, x).is_some_and(|c| QUOTE_MARKS.contains(&c)))
+            .then(|| {
+                scored
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| QUOTE_MARKS.contains(&r.second.0))
+                    .max_by(|a, b| a.1.score.total_cmp(&b.1.score))
+                    .map(|(i, _)| i)
+            })
+            .flatten()
+            .map(|i| scored.swap_remove(i));
         if scored.len() > keep {
             scored.select_nth_unstable_by(keep, |a, b| b.score.total_cmp(&a.score));
             scored.truncate(keep);

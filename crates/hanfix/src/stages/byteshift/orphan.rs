@@ -174,10 +174,7 @@ const FIFTH_DIGIT: f32 = -1.72;
 /// before `2017 年` would lose to `。12017 年`.
 pub(super) fn swallowed_digit(rest: &[char], model: &DocModel) -> (char, f32) {
     // A fullwidth digit is the digit it stands for.
-    let next = rest.first().map_or('\n', |&c| match c {
-        '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    });
+    let next = rest.first().map_or('\n', |&c| crate::text::ascii_digit(c));
     let (digit, share) = first_digit(next);
     let run = rest
         .iter()
