@@ -226,40 +226,32 @@ fn spaced_from_cjk(text: &str, start: usize, end: usize) -> bool {
             .is_some_and(|c| c.is_ascii_digit() || tables::is_chinese(c))
 }
 
-/// Variant tags of MediaWiki's language-conversion markup (`zh-hans`, `zh-tw`, ...): `zh-` and
-/// two to four lowercase letters.
-const VARIANT_TAG: (usize, usize) = (2, 4);
-
-/// Whether `tag` is a variant tag (see [`VARIANT_TAG`]) that opens a rule: it follows `{`, `;`
-/// or `|`.
-fn variant_tag_opens(before: &[u8], tag: &[u8]) -> bool {
-    let Some(letters) = tag.strip_prefix(b"zh-") else {
-        return false;
-    };
-    (VARIANT_TAG.0..=VARIANT_TAG.1).contains(&letters.len())
-        && letters.iter().all(u8::is_ascii_lowercase)
-        && matches!(before.last(), Some(b'{' | b';' | b'|'))
-}
+/// Lowercase letters after `zh-` in a variant tag of MediaWiki's language-conversion markup
+/// (`zh-hans`, `zh-tw`, ...).
+const VARIANT_LETTERS: std::ops::RangeInclusive<usize> = 2..=4;
 
 /// Whether the ASCII mark at `i` is syntax of MediaWiki's language-conversion markup, which
-/// wiki-derived text keeps (`-{zh-hans:谍中谍;zh-hk:职业特工队;}-`): the `:` after a variant tag,
-/// the `;` before the next tag or before the closing `}-`. Widening them breaks the markup; every
-/// one of the 86 in the Simplified training split is ASCII.
+/// wiki-derived text keeps (`-{zh-hans:谍中谍;zh-hk:职业特工队;}-`): the `:` after a variant tag
+/// that opens a rule (it follows `{`, `;` or `|`), the `;` before the next tag or before the
+/// closing `}-`. Widening them breaks the markup; every one of the 86 in the Simplified training
+/// split is ASCII.
 fn variant_markup(bytes: &[u8], i: usize) -> bool {
-    const LONGEST: usize = 3 + VARIANT_TAG.1;
+    let lowercase = |b: &&u8| b.is_ascii_lowercase();
     match bytes.get(i) {
         Some(b':') => {
             let head = &bytes[..i];
-            (3 + VARIANT_TAG.0..=LONGEST.min(head.len())).any(|n| {
-                let (before, tag) = head.split_at(head.len() - n);
-                variant_tag_opens(before, tag)
-            })
+            let n = head.iter().rev().take_while(lowercase).count();
+            VARIANT_LETTERS.contains(&n)
+                && head[..i - n]
+                    .strip_suffix(b"zh-")
+                    .is_some_and(|before| matches!(before.last(), Some(b'{' | b';' | b'|')))
         }
         Some(b';') => {
             let rest = &bytes[i + 1..];
             rest.starts_with(b"}-")
-                || (3 + VARIANT_TAG.0..=LONGEST.min(rest.len().saturating_sub(1))).any(|n| {
-                    rest.get(n) == Some(&b':') && variant_tag_opens(&bytes[..=i], &rest[..n])
+                || rest.strip_prefix(b"zh-").is_some_and(|tag| {
+                    let n = tag.iter().take_while(lowercase).count();
+                    VARIANT_LETTERS.contains(&n) && tag.get(n) == Some(&b':')
                 })
         }
         _ => false,
