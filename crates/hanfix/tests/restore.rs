@@ -91,6 +91,17 @@ fn annotated_garbage_of_a_shift_is_undone() {
 }
 
 #[test]
+fn a_span_starting_at_a_full_stop_before_an_annotated_character_keeps_the_full_stop() {
+    // `名。張(zhāng)` shifted at `。`: its lead byte is lost, its trail A3 and the lead 95 of
+    // `張` read as a user-defined pair and vanish, and the trail C5 swallows the `(`. Read as a
+    // span starting at `張` instead, the same `??` would drop the full stop.
+    assert_eq!(
+        keep_script().fix("他的作品很有名??zhāng)先生在北京工作。"),
+        "他的作品很有名。張(zhāng)先生在北京工作。"
+    );
+}
+
+#[test]
 fn injected_pinyin_in_every_style_is_removed() {
     let k = keep_script();
     assert_eq!(
