@@ -46,10 +46,10 @@ impl Stage for Script {
             ScriptMode::Auto => auto_decision(counts, doc),
         };
         doc.script = decision;
-        // Mostly Traditional and converted back: what a converter made of a Simplified text.
-        let converter = doc.opts.script == ScriptMode::Auto && trad > simp;
+        // Decided here, not asked for: characters Simplified text writes too are the author's.
+        let auto = doc.opts.script == ScriptMode::Auto;
         match decision {
-            ScriptDecision::ToSimplified => simplify(text, converter, out),
+            ScriptDecision::ToSimplified => simplify(text, auto, out),
             ScriptDecision::ToTraditional => to_traditional(text, out),
             _ => {}
         }
@@ -226,10 +226,11 @@ pub fn count(text: &str) -> Counts {
 }
 
 /// Traditional characters that Simplified text writes in its own right and that no OpenCC table
-/// (characters, phrases, regional variants) writes for another character, so that in a converter's
-/// output they are the author's: `牠` (it, of an animal) occurs 194 times in the Simplified
-/// training split, and a converter writes `它` for `它`. It is the only such character seen 20
-/// times or more there (the threshold at which the model gives a character its own token).
+/// (characters, phrases, regional variants) writes for another character, so that in a document
+/// converted back by `--script auto` they are the author's: `牠` (it, of an animal) occurs 194
+/// times in the Simplified training split, and a converter writes `它` for `它`. It is the only
+/// such character seen 20 times or more there (the threshold at which the model gives a character
+/// its own token). `--script hans` converts them too.
 const AUTHORS_OWN: [char; 1] = ['牠'];
 
 /// Converts every character with a Simplified form, grouping edits into runs.
@@ -237,15 +238,15 @@ pub fn to_simplified(text: &str, out: &mut Vec<Replacement>) {
     simplify(text, false, out);
 }
 
-/// [`to_simplified`]; with `converter` (the text is a converter's output), the characters of
-/// [`AUTHORS_OWN`] stay.
-fn simplify(text: &str, converter: bool, out: &mut Vec<Replacement>) {
+/// [`to_simplified`]; with `auto` (the stage decided to convert, the user did not ask), the
+/// characters of [`AUTHORS_OWN`] stay.
+fn simplify(text: &str, auto: bool, out: &mut Vec<Replacement>) {
     let model = Model::get();
     let mut run: Option<(usize, usize, String)> = None;
     let (mut prev2, mut prev) = (model.id('\n'), model.id('\n'));
     for (i, c) in text.char_indices() {
         let chosen = match tables::t2s(c) {
-            Some(_) if converter && AUTHORS_OWN.contains(&c) => c,
+            Some(_) if auto && AUTHORS_OWN.contains(&c) => c,
             Some(cands) if cands.len() == 1 => cands[0],
             Some(cands) => {
                 let mut ahead = text[i + c.len_utf8()..].chars();
@@ -360,24 +361,29 @@ mod tests {
     }
 
     #[test]
-    fn a_converter_s_output_keeps_the_author_s_own_traditional_characters() {
-        let opts = Options::default();
-        let fix = |text: &str| {
-            crate::text::apply_with(text, |t, out| {
-                let mut doc = Doc::new(&opts, crate::scan::scan(t), t);
-                Script.run(t, &mut doc, out);
-            })
+    fn a_document_converted_back_keeps_the_author_s_own_traditional_characters() {
+        let hans = Options {
+            script: ScriptMode::Hans,
+            ..Options::default()
         };
-        // A converter's output (its `爲` and `衆`): `牠` was the author's.
-        assert_eq!(
-            fix("我爲牠取了名字，衆人都說好"),
-            "我为牠取了名字，众人都说好"
-        );
-        // Mostly Simplified with Traditional characters swapped in: `牠` goes too.
-        assert_eq!(
-            fix("我们为牠取了名字，众人都说这个名字很好聽，很適合"),
-            "我们为它取了名字，众人都说这个名字很好听，很适合"
-        );
+        for (opts, it) in [(Options::default(), '牠'), (hans, '它')] {
+            let fix = |text: &str| {
+                crate::text::apply_with(text, |t, out| {
+                    let mut doc = Doc::new(&opts, crate::scan::scan(t), t);
+                    Script.run(t, &mut doc, out);
+                })
+            };
+            // A converter's output (its `爲` and `衆`), and mostly Simplified text with
+            // Traditional characters swapped in: `牠` was the author's, unless asked otherwise.
+            assert_eq!(
+                fix("我爲牠取了名字，衆人都說好"),
+                format!("我为{it}取了名字，众人都说好")
+            );
+            assert_eq!(
+                fix("我们为牠取了名字，众人都说这个名字很好聽，很適合"),
+                format!("我们为{it}取了名字，众人都说这个名字很好听，很适合")
+            );
+        }
     }
 
     #[test]
