@@ -108,15 +108,21 @@ const CONVERTER_FORMS: [(char, char); 5] = [
     ('衆', '眾'),
 ];
 
-/// 1 if `c` is one of [`CONVERTER_FORMS`], -1 if it is the regional form of one, else 0.
+/// 1 if `c` is one of [`CONVERTER_FORMS`], -1 if it is the regional form of one, else 0 (one
+/// pass over the pairs: [`count`] asks for every non-ASCII character).
 fn converter_form(c: char) -> isize {
-    if CONVERTER_FORMS.binary_search_by_key(&c, |f| f.0).is_ok() {
-        1
-    } else if CONVERTER_FORMS.iter().any(|f| f.1 == c) {
-        -1
-    } else {
-        0
-    }
+    CONVERTER_FORMS
+        .iter()
+        .find_map(|&(own, regional)| {
+            if c == own {
+                Some(1)
+            } else if c == regional {
+                Some(-1)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(0)
 }
 
 /// Corner quotes: usual in Traditional text, but Simplified text from encyclopedias uses them
