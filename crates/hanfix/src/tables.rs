@@ -100,6 +100,41 @@ pub fn s2t(c: char) -> Option<&'static [char]> {
     parsed().s2t.get(c)
 }
 
+/// The embedded phrase list: `Traditional<TAB>Simplified` lines after one comment line.
+const T2S_PHRASES: &str = include_str!("../data/t2s_phrases.tsv");
+
+/// Phrases whose Simplified reading is not the usual candidate of each character (`計畫` is
+/// `计划`, not `计画`; `乾隆` keeps `乾`), sorted by their Traditional form.
+fn phrases() -> &'static [(&'static str, &'static str)] {
+    static PHRASES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let mut v: Vec<_> = T2S_PHRASES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(t, s)| t.chars().count() == s.chars().count())
+            .collect();
+        v.sort_unstable();
+        v
+    })
+}
+
+/// The longest phrase `text` starts with whose Simplified reading is not character by character:
+/// `(Traditional, Simplified)`, the same number of characters each.
+pub fn t2s_phrase(text: &str) -> Option<(&'static str, &'static str)> {
+    let first = text.chars().next()?;
+    let mut buf = [0; 4];
+    let head: &str = first.encode_utf8(&mut buf);
+    let all = phrases();
+    let from = all.partition_point(|(t, _)| *t < head);
+    all[from..]
+        .iter()
+        .take_while(|(t, _)| t.starts_with(head))
+        .filter(|(t, _)| text.starts_with(t))
+        .max_by_key(|(t, _)| t.len())
+        .copied()
+}
+
 /// Every character that has [`t2s`] candidates, in code point order.
 pub fn t2s_keys() -> impl Iterator<Item = char> {
     parsed()

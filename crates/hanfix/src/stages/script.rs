@@ -250,8 +250,16 @@ fn simplify(text: &str, auto: bool, out: &mut Vec<Replacement>) {
     let model = Model::get();
     let mut run: Option<(usize, usize, String)> = None;
     let (mut prev2, mut prev) = (model.id('\n'), model.id('\n'));
+    // The phrase being converted (`計畫` → `计划`): its Simplified characters still to write.
+    let mut phrase = "".chars();
     for (i, c) in text.char_indices() {
+        if phrase.as_str().is_empty() {
+            if let Some((_, simplified)) = tables::t2s_phrase(&text[i..]) {
+                phrase = simplified.chars();
+            }
+        }
         let chosen = match tables::t2s(c) {
+            _ if !phrase.as_str().is_empty() => phrase.next().unwrap_or(c),
             Some(_) if auto && AUTHORS_OWN.contains(&c) => c,
             Some(cands) if cands.len() == 1 => cands[0],
             Some(cands) => {
@@ -390,6 +398,22 @@ mod tests {
                 format!("我们为{it}取了名字，众人都说这个名字很好听，很适合")
             );
         }
+    }
+
+    #[test]
+    fn phrases_convert_as_words_where_characters_alone_would_not() {
+        let fix = |text: &str| crate::text::apply_with(text, to_simplified);
+        // `畫` alone is `画`, `覆` and `乾` stay themselves, `瞭` is `了` only in words.
+        assert_eq!(
+            fix("這項計畫在乾隆年間提出，我們瞭解之後回覆了他。"),
+            "这项计划在乾隆年间提出，我们了解之后回复了他。"
+        );
+        // Outside the phrases the characters convert as before; OpenCC's surname phrase `於單`
+        // is not one of them (`於單位` is `于单位`).
+        assert_eq!(fix("牆上的畫很美"), "墙上的画很美");
+        assert_eq!(fix("屬於單位所有"), "属于单位所有");
+        // A phrase at the very end of the text, and one right after another.
+        assert_eq!(fix("反覆計畫"), "反复计划");
     }
 
     #[test]
