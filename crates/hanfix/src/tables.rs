@@ -100,32 +100,33 @@ pub fn s2t(c: char) -> Option<&'static [char]> {
     parsed().s2t.get(c)
 }
 
-/// The embedded phrase list: `Traditional<TAB>Simplified` lines after one comment line.
+/// The embedded phrase lists: `from<TAB>to` lines after one comment line, Traditional to
+/// Simplified and Simplified to Traditional.
 const T2S_PHRASES: &str = include_str!("../data/t2s_phrases.tsv");
+const S2T_PHRASES: &str = include_str!("../data/s2t_phrases.tsv");
 
-/// Phrases whose Simplified reading is not the usual candidate of each character (`計畫` is
-/// `计划`, not `计画`; `乾隆` keeps `乾`), sorted by their Traditional form.
-fn phrases() -> &'static [(&'static str, &'static str)] {
-    static PHRASES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
-    PHRASES.get_or_init(|| {
-        let mut v: Vec<_> = T2S_PHRASES
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .filter(|(t, s)| t.chars().count() == s.chars().count())
-            .collect();
-        v.sort_unstable();
-        v
-    })
+/// `(from, to)` pairs of one phrase list, the same number of characters each, sorted by `from`.
+type Phrases = Vec<(&'static str, &'static str)>;
+
+fn parse_phrases(file: &'static str) -> Phrases {
+    let mut v: Phrases = file
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(from, to)| from.chars().count() == to.chars().count())
+        .collect();
+    v.sort_unstable();
+    v
 }
 
-/// The longest phrase `text` starts with whose Simplified reading is not character by character:
-/// `(Traditional, Simplified)`, the same number of characters each.
-pub fn t2s_phrase(text: &str) -> Option<(&'static str, &'static str)> {
+/// The longest phrase of `all` that `text` starts with.
+fn longest_phrase(
+    all: &[(&'static str, &'static str)],
+    text: &str,
+) -> Option<(&'static str, &'static str)> {
     let first = text.chars().next()?;
     let mut buf = [0; 4];
     let head: &str = first.encode_utf8(&mut buf);
-    let all = phrases();
     let from = all.partition_point(|(t, _)| *t < head);
     all[from..]
         .iter()
@@ -133,6 +134,23 @@ pub fn t2s_phrase(text: &str) -> Option<(&'static str, &'static str)> {
         .filter(|(t, _)| text.starts_with(t))
         .max_by_key(|(t, _)| t.len())
         .copied()
+}
+
+/// The longest Traditional phrase `text` starts with whose Simplified reading is not the usual
+/// [`t2s`] candidate of each character (`計畫` is `计划`, not `计画`; `乾隆` keeps `乾`):
+/// `(Traditional, Simplified)`, the same number of characters each.
+pub fn t2s_phrase(text: &str) -> Option<(&'static str, &'static str)> {
+    static PHRASES: OnceLock<Phrases> = OnceLock::new();
+    longest_phrase(PHRASES.get_or_init(|| parse_phrases(T2S_PHRASES)), text)
+}
+
+/// The longest of OpenCC's Simplified phrases `text` starts with: `(Simplified, Traditional)`,
+/// the same number of characters each. Some read otherwise than the usual [`s2t`] candidate of
+/// each character (`头发` is `頭髮`, not `頭發`; `皇后` keeps `后`); the others decide where a
+/// phrase starts, as in OpenCC (`说明了` is `說明了`, not `说` + `明了` → `明瞭`).
+pub fn s2t_phrase(text: &str) -> Option<(&'static str, &'static str)> {
+    static PHRASES: OnceLock<Phrases> = OnceLock::new();
+    longest_phrase(PHRASES.get_or_init(|| parse_phrases(S2T_PHRASES)), text)
 }
 
 /// Every character that has [`t2s`] candidates, in code point order.

@@ -50,7 +50,10 @@ impl Stage for Script {
         let auto = doc.opts.script == ScriptMode::Auto;
         match decision {
             ScriptDecision::ToSimplified => simplify(text, auto, out),
-            ScriptDecision::ToTraditional => to_traditional(text, out),
+            // A Simplified document converts as a whole; a Traditional one only loses its
+            // Simplified-only characters.
+            ScriptDecision::ToTraditional if simp >= trad => to_traditional(text, out),
+            ScriptDecision::ToTraditional => traditional_leftovers(text, out),
             _ => {}
         }
     }
@@ -318,8 +321,59 @@ fn flush(run: &mut Option<(usize, usize, String)>, text: &str, out: &mut Vec<Rep
     }
 }
 
-/// Converts Simplified-only characters to their usual Traditional form.
+/// Converts Simplified text to Traditional as a whole, as OpenCC's `s2t` does: the longest of
+/// its phrases first (`头发` → `頭髮`, `皇后` keeps `后`), every other character to its usual
+/// Traditional form (`于` → `於`, `后` → `後`). The edits are grouped into runs.
 pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
+    let mut run: Option<(usize, usize, String)> = None;
+    // The phrase being converted: its Traditional characters still to write.
+    let mut phrase = "".chars();
+    for (i, c) in text.char_indices() {
+        if phrase.as_str().is_empty() {
+            if let Some((_, traditional)) = tables::s2t_phrase(&text[i..]) {
+                phrase = traditional.chars();
+            }
+        }
+        let chosen = match tables::s2t(c) {
+            _ if !phrase.as_str().is_empty() => phrase.next().unwrap_or(c),
+            Some(cands) => cands[0],
+            None => c,
+        };
+        if chosen != c {
+            if run.as_ref().is_some_and(|r| r.1 != i) {
+                flush_traditional(&mut run, text, out);
+            }
+            let r = run.get_or_insert_with(|| (i, i, String::new()));
+            r.1 = i + c.len_utf8();
+            r.2.push(chosen);
+        } else {
+            flush_traditional(&mut run, text, out);
+        }
+    }
+    flush_traditional(&mut run, text, out);
+}
+
+fn flush_traditional(
+    run: &mut Option<(usize, usize, String)>,
+    text: &str,
+    out: &mut Vec<Replacement>,
+) {
+    if let Some((start, end, s)) = run.take() {
+        if start < end && text[start..end] != s {
+            out.push(Replacement::new(
+                start,
+                end,
+                s,
+                0.9,
+                "Simplified text, to Traditional",
+            ));
+        }
+    }
+}
+
+/// Converts the Simplified-only characters of a Traditional document to their usual
+/// Traditional form, and nothing else (`于`, `后`, `台` are Traditional characters too).
+pub fn traditional_leftovers(text: &str, out: &mut Vec<Replacement>) {
     for (i, c) in text.char_indices() {
         if let Some(cands) = tables::s2t(c) {
             if !cands.contains(&c) {
@@ -414,6 +468,28 @@ mod tests {
         assert_eq!(fix("屬於單位所有"), "属于单位所有");
         // A phrase at the very end of the text, and one right after another.
         assert_eq!(fix("反覆計畫"), "反复计划");
+    }
+
+    #[test]
+    fn simplified_text_converts_to_traditional_with_phrases() {
+        let opts = Options {
+            script: ScriptMode::Hant,
+            ..Options::default()
+        };
+        let fix = |text: &str| {
+            crate::text::apply_with(text, |t, out| {
+                let mut doc = Doc::new(&opts, crate::scan::scan(t), t);
+                Script.run(t, &mut doc, out);
+            })
+        };
+        // Characters that are Traditional too (`于`, `后`, `万`) convert in Simplified text; a
+        // phrase converts as a word (`头发`, `皇后`), and `说明` is read before `明了` could be.
+        assert_eq!(
+            fix("以后他说明了皇后的头发于是剪短了一万次"),
+            "以後他說明了皇后的頭髮於是剪短了一萬次"
+        );
+        // A Traditional document loses its Simplified-only characters and nothing else.
+        assert_eq!(fix("于先生後來在臺灣学習"), "于先生後來在臺灣學習");
     }
 
     #[test]
