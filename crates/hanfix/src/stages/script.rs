@@ -251,7 +251,12 @@ pub fn to_simplified(text: &str, out: &mut Vec<Replacement>) {
 /// characters of [`AUTHORS_OWN`] stay.
 fn simplify(text: &str, auto: bool, out: &mut Vec<Replacement>) {
     let model = Model::get();
-    let mut run: Option<(usize, usize, String)> = None;
+    let mut runs = Runs::new(
+        text,
+        out,
+        0.95,
+        "Traditional characters from a converter, back to Simplified",
+    );
     let (mut prev2, mut prev) = (model.id('\n'), model.id('\n'));
     // The phrase being converted (`計畫` → `计划`): its Simplified characters still to write.
     let mut phrase = "".chars();
@@ -274,18 +279,9 @@ fn simplify(text: &str, auto: bool, out: &mut Vec<Replacement>) {
             None => c,
         };
         (prev2, prev) = (prev, model.id(chosen));
-        if chosen != c {
-            if run.as_ref().is_some_and(|r| r.1 != i) {
-                flush(&mut run, text, out);
-            }
-            let r = run.get_or_insert_with(|| (i, i, String::new()));
-            r.1 = i + c.len_utf8();
-            r.2.push(chosen);
-        } else {
-            flush(&mut run, text, out);
-        }
+        runs.push(i, c, chosen);
     }
-    flush(&mut run, text, out);
+    runs.finish();
 }
 
 /// Picks among Simplified readings with the trigram model over two characters of context on
@@ -307,17 +303,62 @@ fn choose(model: &Model, (p2, p1): (u32, u32), cands: &[char], (n1, n2): (char, 
     best.0
 }
 
-fn flush(run: &mut Option<(usize, usize, String)>, text: &str, out: &mut Vec<Replacement>) {
-    if let Some((start, end, s)) = run.take() {
-        if start < end && text[start..end] != s {
-            out.push(Replacement::new(
-                start,
-                end,
-                s,
-                0.95,
-                "Traditional characters from a converter, back to Simplified",
-            ));
+/// Consecutive converted characters, grouped into one edit per run.
+struct Runs<'a, 'o> {
+    text: &'a str,
+    out: &'o mut Vec<Replacement>,
+    confidence: f32,
+    reason: &'static str,
+    /// The run being built: its byte range in `text` and what replaces it.
+    run: Option<(usize, usize, String)>,
+}
+
+impl<'a, 'o> Runs<'a, 'o> {
+    fn new(
+        text: &'a str,
+        out: &'o mut Vec<Replacement>,
+        confidence: f32,
+        reason: &'static str,
+    ) -> Self {
+        Runs {
+            text,
+            out,
+            confidence,
+            reason,
+            run: None,
         }
+    }
+
+    /// `c` at byte `i` of the text is written `chosen`.
+    fn push(&mut self, i: usize, c: char, chosen: char) {
+        if chosen == c {
+            self.flush();
+            return;
+        }
+        if self.run.as_ref().is_some_and(|r| r.1 != i) {
+            self.flush();
+        }
+        let r = self.run.get_or_insert_with(|| (i, i, String::new()));
+        r.1 = i + c.len_utf8();
+        r.2.push(chosen);
+    }
+
+    fn flush(&mut self) {
+        if let Some((start, end, s)) = self.run.take() {
+            if start < end && self.text[start..end] != s {
+                self.out.push(Replacement::new(
+                    start,
+                    end,
+                    s,
+                    self.confidence,
+                    self.reason,
+                ));
+            }
+        }
+    }
+
+    fn finish(mut self) {
+        self.flush();
     }
 }
 
@@ -325,7 +366,7 @@ fn flush(run: &mut Option<(usize, usize, String)>, text: &str, out: &mut Vec<Rep
 /// its phrases first (`头发` → `頭髮`, `皇后` keeps `后`), every other character to its usual
 /// Traditional form (`于` → `於`, `后` → `後`). The edits are grouped into runs.
 pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
-    let mut run: Option<(usize, usize, String)> = None;
+    let mut runs = Runs::new(text, out, 0.9, "Simplified text, to Traditional");
     // The phrase being converted: its Traditional characters still to write.
     let mut phrase = "".chars();
     for (i, c) in text.char_indices() {
@@ -339,36 +380,9 @@ pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
             Some(cands) => cands[0],
             None => c,
         };
-        if chosen != c {
-            if run.as_ref().is_some_and(|r| r.1 != i) {
-                flush_traditional(&mut run, text, out);
-            }
-            let r = run.get_or_insert_with(|| (i, i, String::new()));
-            r.1 = i + c.len_utf8();
-            r.2.push(chosen);
-        } else {
-            flush_traditional(&mut run, text, out);
-        }
+        runs.push(i, c, chosen);
     }
-    flush_traditional(&mut run, text, out);
-}
-
-fn flush_traditional(
-    run: &mut Option<(usize, usize, String)>,
-    text: &str,
-    out: &mut Vec<Replacement>,
-) {
-    if let Some((start, end, s)) = run.take() {
-        if start < end && text[start..end] != s {
-            out.push(Replacement::new(
-                start,
-                end,
-                s,
-                0.9,
-                "Simplified text, to Traditional",
-            ));
-        }
-    }
+    runs.finish();
 }
 
 /// Converts the Simplified-only characters of a Traditional document to their usual
