@@ -258,25 +258,19 @@ fn simplify(text: &str, auto: bool, out: &mut Vec<Replacement>) {
         "Traditional characters from a converter, back to Simplified",
     );
     let (mut prev2, mut prev) = (model.id('\n'), model.id('\n'));
-    // The phrase being converted (`計畫` → `计划`): its Simplified characters still to write.
-    let mut phrase = "".chars();
+    let mut phrases = PhraseCursor::new(tables::t2s_phrase);
     for (i, c) in text.char_indices() {
-        if phrase.as_str().is_empty() {
-            if let Some((_, simplified)) = tables::t2s_phrase(&text[i..]) {
-                phrase = simplified.chars();
-            }
-        }
-        let chosen = match tables::t2s(c) {
-            _ if !phrase.as_str().is_empty() => phrase.next().unwrap_or(c),
-            Some(_) if auto && AUTHORS_OWN.contains(&c) => c,
-            Some(cands) if cands.len() == 1 => cands[0],
-            Some(cands) => {
+        let chosen = match (phrases.at(&text[i..]), tables::t2s(c)) {
+            (Some(p), _) => p,
+            (None, Some(_)) if auto && AUTHORS_OWN.contains(&c) => c,
+            (None, Some(cands)) if cands.len() == 1 => cands[0],
+            (None, Some(cands)) => {
                 let mut ahead = text[i + c.len_utf8()..].chars();
                 let next = ahead.next().unwrap_or('\n');
                 let next2 = ahead.next().unwrap_or('\n');
                 choose(model, (prev2, prev), cands, (next, next2))
             }
-            None => c,
+            (None, None) => c,
         };
         (prev2, prev) = (prev, model.id(chosen));
         runs.push(i, c, chosen);
@@ -301,6 +295,35 @@ fn choose(model: &Model, (p2, p1): (u32, u32), cands: &[char], (n1, n2): (char, 
         }
     }
     best.0
+}
+
+/// Where a text is inside a phrase of a conversion dictionary, the character the phrase writes
+/// there (`計畫` → `计划`: `畫` is `划` in it).
+struct PhraseCursor {
+    /// The longest phrase a text starts with, and its conversion.
+    lookup: fn(&str) -> Option<(&'static str, &'static str)>,
+    /// The current phrase's converted characters still to write.
+    pending: std::str::Chars<'static>,
+}
+
+impl PhraseCursor {
+    fn new(lookup: fn(&str) -> Option<(&'static str, &'static str)>) -> Self {
+        PhraseCursor {
+            lookup,
+            pending: "".chars(),
+        }
+    }
+
+    /// The phrase's character at the start of `rest`, the text from the next character on
+    /// (called once per character, in order).
+    fn at(&mut self, rest: &str) -> Option<char> {
+        if self.pending.as_str().is_empty() {
+            if let Some((_, to)) = (self.lookup)(rest) {
+                self.pending = to.chars();
+            }
+        }
+        self.pending.next()
+    }
 }
 
 /// Consecutive converted characters, grouped into one edit per run.
@@ -367,18 +390,12 @@ impl<'a, 'o> Runs<'a, 'o> {
 /// Traditional form (`于` → `於`, `后` → `後`). The edits are grouped into runs.
 pub fn to_traditional(text: &str, out: &mut Vec<Replacement>) {
     let mut runs = Runs::new(text, out, 0.9, "Simplified text, to Traditional");
-    // The phrase being converted: its Traditional characters still to write.
-    let mut phrase = "".chars();
+    let mut phrases = PhraseCursor::new(tables::s2t_phrase);
     for (i, c) in text.char_indices() {
-        if phrase.as_str().is_empty() {
-            if let Some((_, traditional)) = tables::s2t_phrase(&text[i..]) {
-                phrase = traditional.chars();
-            }
-        }
-        let chosen = match tables::s2t(c) {
-            _ if !phrase.as_str().is_empty() => phrase.next().unwrap_or(c),
-            Some(cands) => cands[0],
-            None => c,
+        let chosen = match (phrases.at(&text[i..]), tables::s2t(c)) {
+            (Some(p), _) => p,
+            (None, Some(cands)) => cands[0],
+            (None, None) => c,
         };
         runs.push(i, c, chosen);
     }
@@ -442,6 +459,14 @@ mod tests {
         );
     }
 
+    /// `text` after the script stage alone, with `opts`.
+    fn run_stage(opts: &Options, text: &str) -> String {
+        crate::text::apply_with(text, |t, out| {
+            let mut doc = Doc::new(opts, crate::scan::scan(t), t);
+            Script.run(t, &mut doc, out);
+        })
+    }
+
     #[test]
     fn a_document_converted_back_keeps_the_author_s_own_traditional_characters() {
         let hans = Options {
@@ -449,12 +474,7 @@ mod tests {
             ..Options::default()
         };
         for (opts, it) in [(Options::default(), '牠'), (hans, '它')] {
-            let fix = |text: &str| {
-                crate::text::apply_with(text, |t, out| {
-                    let mut doc = Doc::new(&opts, crate::scan::scan(t), t);
-                    Script.run(t, &mut doc, out);
-                })
-            };
+            let fix = |text: &str| run_stage(&opts, text);
             // A converter's output (its `爲` and `衆`), and mostly Simplified text with
             // Traditional characters swapped in: `牠` was the author's, unless asked otherwise.
             assert_eq!(
@@ -490,12 +510,7 @@ mod tests {
             script: ScriptMode::Hant,
             ..Options::default()
         };
-        let fix = |text: &str| {
-            crate::text::apply_with(text, |t, out| {
-                let mut doc = Doc::new(&opts, crate::scan::scan(t), t);
-                Script.run(t, &mut doc, out);
-            })
-        };
+        let fix = |text: &str| run_stage(&opts, text);
         // Characters that are Traditional too (`于`, `后`, `万`) convert in Simplified text; a
         // phrase converts as a word (`头发`, `皇后`), and `说明` is read before `明了` could be.
         assert_eq!(
