@@ -105,35 +105,68 @@ pub fn s2t(c: char) -> Option<&'static [char]> {
 const T2S_PHRASES: &str = include_str!("../data/t2s_phrases.tsv");
 const S2T_PHRASES: &str = include_str!("../data/s2t_phrases.tsv");
 
-/// `(from, to)` pairs of one phrase list, the same number of characters each, sorted by `from`.
-type Phrases = Vec<(&'static str, &'static str)>;
-
-fn parse_phrases(file: &'static str) -> Phrases {
-    let mut v: Phrases = file
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t'))
-        .filter(|(from, to)| from.chars().count() == to.chars().count())
-        .collect();
-    v.sort_unstable();
-    v
+/// One phrase list: `(from, to)` pairs of two characters or more, the same number each, sorted
+/// by `from`, and the range of the pairs that start with each two first characters.
+struct Phrases {
+    pairs: Vec<(&'static str, &'static str)>,
+    by_head: std::collections::HashMap<(char, char), (usize, usize)>,
 }
 
-/// The longest phrase of `all` that `text` starts with.
-fn longest_phrase(
-    all: &[(&'static str, &'static str)],
-    text: &str,
-) -> Option<(&'static str, &'static str)> {
-    let first = text.chars().next()?;
-    let mut buf = [0; 4];
-    let head: &str = first.encode_utf8(&mut buf);
-    let from = all.partition_point(|(t, _)| *t < head);
-    all[from..]
-        .iter()
-        .take_while(|(t, _)| t.starts_with(head))
-        .filter(|(t, _)| text.starts_with(t))
-        .max_by_key(|(t, _)| t.len())
-        .copied()
+impl Phrases {
+    fn parse(file: &'static str) -> Phrases {
+        let mut pairs: Vec<_> = file
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .filter(|(from, to)| {
+                let n = from.chars().count();
+                n >= 2 && n == to.chars().count()
+            })
+            .collect();
+        pairs.sort_unstable();
+        let mut by_head = std::collections::HashMap::new();
+        for (i, (from, _)) in pairs.iter().enumerate() {
+            if let Some(head) = head(from) {
+                by_head.entry(head).or_insert((i, i)).1 = i + 1;
+            }
+        }
+        Phrases { pairs, by_head }
+    }
+
+    /// The longest phrase that `text` starts with. The phrases that start with a prefix of
+    /// `text` are a contiguous range of the sorted list, the prefix itself first if it is one:
+    /// the range of the first two characters is looked up, then narrows character by character
+    /// until it is empty.
+    fn longest(&self, text: &str) -> Option<(&'static str, &'static str)> {
+        let &(mut lo, mut hi) = self.by_head.get(&head(text)?)?;
+        let mut best = None;
+        for (n, (k, c)) in text.char_indices().enumerate().skip(1) {
+            let prefix = &text[..k + c.len_utf8()];
+            if n >= 2 {
+                // Past the two first characters: keep the phrases that go on as `text` does.
+                let range = self.pairs.get(lo..hi)?;
+                let start = lo + range.partition_point(|(t, _)| *t < prefix);
+                let range = self.pairs.get(start..hi)?;
+                hi = start + range.partition_point(|(t, _)| t.starts_with(prefix));
+                lo = start;
+            }
+            match self.pairs.get(lo..hi) {
+                Some([first, ..]) => {
+                    if first.0 == prefix {
+                        best = Some(*first);
+                    }
+                }
+                _ => break,
+            }
+        }
+        best
+    }
+}
+
+/// The first two characters of `s`.
+fn head(s: &str) -> Option<(char, char)> {
+    let mut cs = s.chars();
+    Some((cs.next()?, cs.next()?))
 }
 
 /// The longest Traditional phrase `text` starts with whose Simplified reading is not the usual
@@ -141,7 +174,9 @@ fn longest_phrase(
 /// `(Traditional, Simplified)`, the same number of characters each.
 pub fn t2s_phrase(text: &str) -> Option<(&'static str, &'static str)> {
     static PHRASES: OnceLock<Phrases> = OnceLock::new();
-    longest_phrase(PHRASES.get_or_init(|| parse_phrases(T2S_PHRASES)), text)
+    PHRASES
+        .get_or_init(|| Phrases::parse(T2S_PHRASES))
+        .longest(text)
 }
 
 /// The longest of OpenCC's Simplified phrases `text` starts with: `(Simplified, Traditional)`,
@@ -150,7 +185,9 @@ pub fn t2s_phrase(text: &str) -> Option<(&'static str, &'static str)> {
 /// phrase starts, as in OpenCC (`说明了` is `說明了`, not `说` + `明了` → `明瞭`).
 pub fn s2t_phrase(text: &str) -> Option<(&'static str, &'static str)> {
     static PHRASES: OnceLock<Phrases> = OnceLock::new();
-    longest_phrase(PHRASES.get_or_init(|| parse_phrases(S2T_PHRASES)), text)
+    PHRASES
+        .get_or_init(|| Phrases::parse(S2T_PHRASES))
+        .longest(text)
 }
 
 /// Every character that has [`t2s`] candidates, in code point order.
@@ -272,6 +309,28 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::class::*;
     use super::*;
+
+    #[test]
+    fn the_longest_phrase_a_text_starts_with_wins() {
+        // `一发`, `一发之差` and `一发千钧` are all phrases: the longest that the text spells.
+        assert_eq!(s2t_phrase("一发千钧之际"), Some(("一发千钧", "一髮千鈞")));
+        assert_eq!(s2t_phrase("一发之差"), Some(("一发之差", "一髮之差")));
+        // A text that stops inside a longer phrase, or leaves it, falls back to the shorter one.
+        assert_eq!(s2t_phrase("一发之"), Some(("一发", "一發")));
+        assert_eq!(s2t_phrase("一发而不可收"), Some(("一发", "一發")));
+        // No phrase of one character; none that starts mid-text; the other direction's list.
+        assert_eq!(s2t_phrase("一"), None);
+        assert_eq!(s2t_phrase(""), None);
+        assert_eq!(s2t_phrase("我一发"), None);
+        assert_eq!(t2s_phrase("計畫書"), Some(("計畫", "计划")));
+        // Every phrase of both lists is found in itself.
+        for file in [T2S_PHRASES, S2T_PHRASES] {
+            let phrases = Phrases::parse(file);
+            for &(from, to) in &phrases.pairs {
+                assert_eq!(phrases.longest(from), Some((from, to)), "{from}");
+            }
+        }
+    }
 
     #[test]
     fn conversion_spot_checks() {
