@@ -17,6 +17,11 @@
 //!   damage is dense the segment widens and the test gets more lenient.
 //! - **false-change** (clean rows): characters the fixer changed on undamaged input, as a share of
 //!   input characters, once with default options and once with `punct: keep`.
+//! - **CER after, normalised reference**: the distance of the repaired text to what the same
+//!   fixer writes for the clean document (its punctuation normalisation applied: `24日,习` →
+//!   `24日，习` where the author wrote the ASCII comma), over the clean length. It counts what
+//!   the damage made the fixer get wrong, not the normalisation its options ask for on any
+//!   text. The primary CER above is against the clean document as the author wrote it.
 //!
 //! The reference is always the clean document. Families that convert Simplified to Traditional
 //! (`s2t`, `spin`) are skipped on Traditional documents.
@@ -156,6 +161,12 @@ pub struct FamilyStats {
     pub cer_before: f64,
     /// CER of the repaired text.
     pub cer_after: f64,
+    /// Summed distance repaired → the fixer's output for the clean document.
+    #[serde(default)]
+    pub dist_after_normalized: usize,
+    /// `dist_after_normalized / ref_chars`.
+    #[serde(default)]
+    pub cer_after_normalized: f64,
     /// Documents repaired exactly.
     pub exact: usize,
     /// `exact / docs`.
@@ -262,6 +273,7 @@ struct DocOutcome {
     ref_chars: usize,
     before: usize,
     after: usize,
+    after_normalized: usize,
     exact: bool,
     edits: usize,
     good: usize,
@@ -312,7 +324,15 @@ fn run_doc(
     };
     let c = chars(clean);
     let before = levenshtein(&chars(&damaged), &c);
-    let after = levenshtein(&chars(&report.text), &c);
+    let repaired = chars(&report.text);
+    let after = levenshtein(&repaired, &c);
+    // What the fixer writes for the undamaged document (only its punctuation normalisation).
+    let normalized = fixer.fix(clean);
+    let after_normalized = if normalized == clean {
+        after
+    } else {
+        levenshtein(&repaired, &chars(&normalized))
+    };
     let good = judge_edits(&damaged, clean, &report.edits);
     let mut per_stage = [0usize; 7];
     for (i, (_, n)) in report.edits_per_stage().iter().enumerate() {
@@ -323,6 +343,7 @@ fn run_doc(
         ref_chars: c.len(),
         before,
         after,
+        after_normalized,
         exact: report.text == clean,
         edits: report.edits.len(),
         good,
@@ -422,6 +443,7 @@ pub fn eval_family(
         st.ref_chars += o.ref_chars;
         st.dist_before += o.before;
         st.dist_after += o.after;
+        st.dist_after_normalized += o.after_normalized;
         st.exact += o.exact as usize;
         st.edits += o.edits;
         st.good_edits += o.good;
@@ -433,6 +455,7 @@ pub fn eval_family(
     st.repair_secs = start.elapsed().as_secs_f64();
     st.cer_before = ratio(st.dist_before, st.ref_chars);
     st.cer_after = ratio(st.dist_after, st.ref_chars);
+    st.cer_after_normalized = ratio(st.dist_after_normalized, st.ref_chars);
     st.exact_rate = ratio(st.exact, st.docs);
     st.edit_precision = if st.edits == 0 {
         1.0
@@ -547,11 +570,12 @@ fn pct(x: f64) -> String {
 
 /// Renders the report as a plain-text table.
 pub fn format_table(r: &EvalReport) -> String {
-    let mut rows: Vec<[String; 7]> = vec![[
+    let mut rows: Vec<[String; 8]> = vec![[
         "family".into(),
         "docs".into(),
         "CER before".into(),
         "CER after".into(),
+        "(norm. ref)".into(),
         "exact".into(),
         "edit prec".into(),
         "false-change".into(),
@@ -566,6 +590,7 @@ pub fn format_table(r: &EvalReport) -> String {
             },
             pct(f.cer_before),
             pct(f.cer_after),
+            pct(f.cer_after_normalized),
             pct(f.exact_rate),
             if f.edits == 0 {
                 "-".into()
@@ -581,6 +606,7 @@ pub fn format_table(r: &EvalReport) -> String {
             c.docs.to_string(),
             pct(0.0),
             pct(c.false_change_rate),
+            "-".into(),
             pct(c.unchanged_rate),
             if c.edits == 0 {
                 "-".into()
@@ -590,7 +616,7 @@ pub fn format_table(r: &EvalReport) -> String {
             pct(c.false_change_rate),
         ]);
     }
-    let mut widths = [0usize; 7];
+    let mut widths = [0usize; 8];
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -611,7 +637,7 @@ pub fn format_table(r: &EvalReport) -> String {
         }
         out.push('\n');
         if i == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * 6));
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * 7));
             out.push('\n');
         }
     }
@@ -683,6 +709,28 @@ mod tests {
         let st = eval_family(&docs, "fold", 3, &Fixer::default(), &cfg).unwrap();
         assert_eq!(st.skipped, 0);
         assert!(eval_family(&docs, "bogus", 3, &Fixer::default(), &cfg).is_err());
+    }
+
+    #[test]
+    fn the_normalised_reference_does_not_count_what_the_options_ask_for() {
+        // The author wrote ASCII commas beside Chinese text: the default options widen them
+        // whatever the damage, which the primary CER counts and the normalised one does not.
+        let docs = vec![Doc {
+            text: "今天,天气很好,我们出去玩。".into(),
+            script: Script::Hans,
+        }];
+        let st = eval_family(&docs, "fold", 1, &Fixer::default(), &RunConfig::default()).unwrap();
+        assert_eq!(st.dist_after, 2);
+        assert_eq!(st.dist_after_normalized, 0);
+        assert_eq!(st.cer_after_normalized, 0.0);
+        // With punctuation kept, the two references are the same text.
+        let keep = Fixer::new(Options {
+            punct: PunctMode::Keep,
+            ..Options::default()
+        });
+        let st = eval_family(&docs, "fold", 1, &keep, &RunConfig::default()).unwrap();
+        assert_eq!(st.dist_after, 0);
+        assert_eq!(st.dist_after_normalized, 0);
     }
 
     #[test]
