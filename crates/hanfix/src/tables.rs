@@ -6,7 +6,9 @@
 //! [`class()`] is on the hot path of the document scan: for the BMP it is one bounds-checked byte
 //! load from the embedded table (no initialisation, no branch on a lazy cell). Characters outside
 //! the BMP take a rule (CJK extensions are `HAN | RARE`) plus a short list of exceptions.
-//! [`t2s`] and [`s2t`] parse the embedded file once, on first use.
+//! [`t2s`] and [`s2t`] parse the embedded file once, on first use; [`t2s_phrase`] and
+//! [`s2t_phrase`] parse the phrase lists (`data/t2s_phrases.tsv`, `data/s2t_phrases.tsv`, from
+//! OpenCC's phrase dictionaries) once too.
 
 use std::sync::OnceLock;
 
