@@ -83,8 +83,9 @@ def record_weight(script: str, legal: bool) -> float:
     return NONLEGAL_WEIGHT if script == "hans" else HANT_NONLEGAL_WEIGHT
 
 
-def read_opencc(path: str) -> dict[str, list[str]]:
-    """Read an OpenCC character dictionary: `key<TAB>cand cand ...` (CRLF tolerated)."""
+def read_opencc(path: str, single: bool = True) -> dict[str, list[str]]:
+    """Read an OpenCC dictionary: `key<TAB>cand cand ...` (CRLF tolerated). With `single`, only
+    entries of one character mapping to single characters (the character dictionaries)."""
     out: dict[str, list[str]] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -93,7 +94,7 @@ def read_opencc(path: str) -> dict[str, list[str]]:
                 continue
             key, _, vals = line.partition("\t")
             cands = [v for v in vals.split(" ") if v]
-            if len(key) != 1 or not cands or any(len(v) != 1 for v in cands):
+            if not cands or single and (len(key) != 1 or any(len(v) != 1 for v in cands)):
                 continue
             lst = out.setdefault(key, [])
             for v in cands:
@@ -123,32 +124,16 @@ def build_conversion(opencc_dir: str):
     return t2s, s2t
 
 
-def read_opencc_first(path: str) -> dict[str, str]:
-    """OpenCC dictionary `key<TAB>value [value...]` lines as key -> first value."""
-    out: dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) == 2 and not line.startswith("#") and parts[1].split():
-                out[parts[0]] = parts[1].split()[0]
-    return out
-
-
 def phrase_table(opencc_dir: str, t2s: dict[str, list[str]], jieba_path: str) -> list[tuple[str, str]]:
     """OpenCC's Traditional->Simplified phrases whose conversion differs from the first candidate
     of each character (`計畫` -> `计划`, not `计画`; `乾隆` keeps `乾`), kept where jieba's
     dictionary counts the phrase's reading as a more frequent word than the character-level one.
     OpenCC also lists surnames (`於單` -> `於单`, while `於單位` is `于单位`) and classical words
     (`覆上` -> `复上`) that would convert running text wrongly; jieba knows none of them."""
-    phrases = read_opencc_first(os.path.join(opencc_dir, "TSPhrases.txt"))
-    freq: dict[str, int] = {}
-    with open(jieba_path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2:
-                freq[parts[0]] = int(parts[1])
+    phrases = read_opencc(os.path.join(opencc_dir, "TSPhrases.txt"), single=False)
+    freq = dict(jieba_entries(jieba_path))
     kept = []
-    for trad, simp in phrases.items():
+    for trad, (simp, *_) in phrases.items():
         plain = "".join(t2s.get(c, [c])[0] for c in trad)
         if plain != simp and len(trad) == len(simp) and freq.get(simp, 0) > freq.get(plain, 0):
             kept.append((trad, simp))
@@ -160,8 +145,8 @@ def s2t_phrase_table(opencc_dir: str) -> list[tuple[str, str]]:
     `皇后` keeps `后`, which alone is `後`), first reading, of equal length. Those that convert as
     their characters do are kept too: as in OpenCC, they decide where a phrase starts (`说明了`
     is `说明` + `了`, not `说` + `明了` -> `明瞭`)."""
-    phrases = read_opencc_first(os.path.join(opencc_dir, "STPhrases.txt"))
-    return sorted((simp, trad) for simp, trad in phrases.items() if len(simp) == len(trad) >= 2)
+    phrases = read_opencc(os.path.join(opencc_dir, "STPhrases.txt"), single=False)
+    return sorted((simp, trad) for simp, (trad, *_) in phrases.items() if len(simp) == len(trad) >= 2)
 
 
 def write_phrases(path: str, phrases: list[tuple[str, str]], source: str) -> None:
@@ -298,20 +283,15 @@ def read_jieba(path: str, table: dict[int, str], unfolded: dict[str, Counter]):
     uni: Counter = Counter()
     bi: Counter = Counter()
     tri: Counter = Counter()
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            word, freq = parts[0], int(parts[1])
-            if len(word) < 2:
-                # Single-character entries carry no bigram and their frequencies are polluted by
-                # mojibake (涓, the GBK reading of 中's first two UTF-8 bytes, is listed 12958 times).
-                continue
-            w = JIEBA_SCALE * math.sqrt(freq)
-            for c in word:
-                unfolded["jieba"][c] += w
-            add_word(word.translate(table), w, uni, bi, tri)
+    for word, freq in jieba_entries(path):
+        if len(word) < 2:
+            # Single-character entries carry no bigram and their frequencies are polluted by
+            # mojibake (涓, the GBK reading of 中's first two UTF-8 bytes, is listed 12958 times).
+            continue
+        w = JIEBA_SCALE * math.sqrt(freq)
+        for c in word:
+            unfolded["jieba"][c] += w
+        add_word(word.translate(table), w, uni, bi, tri)
     return uni, bi, tri
 
 
@@ -388,10 +368,18 @@ def read_wordfreq(path: str, table: dict[int, str], jieba_total: float):
     return uni, bi, tri
 
 
+def jieba_entries(path: str):
+    """`(word, frequency)` for each line of a jieba dictionary (`word freq [pos]`)."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2:
+                yield parts[0], int(parts[1])
+
+
 def jieba_total(path: str) -> int:
     """The sum of the frequencies in a jieba dictionary."""
-    with open(path, encoding="utf-8") as f:
-        return sum(int(p[1]) for p in (line.split() for line in f) if len(p) >= 2)
+    return sum(freq for _, freq in jieba_entries(path))
 
 
 class Estimate:
